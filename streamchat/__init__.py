@@ -1,0 +1,1 @@
+"""StreamChat: a live-streaming community site."""

@@ -1,0 +1,42 @@
+"""The FastAPI app mounted into Reflex's backend: REST, /ws/stream and media."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from streamchat.api import auth, chat, notifications, tokens, users, ws
+from streamchat.api.deps import SessionDep
+from streamchat.api.errors import install_error_handlers
+from streamchat.errors import AppError
+
+DESCRIPTION = (
+    "The REST and WebSocket API of StreamChat. Errors always have the body "
+    '`{"error": {"code", "message", "fields"}}`. Unsafe requests authenticated '
+    "by the session cookie need the `X-CSRF-Token` header; scripts may use "
+    "`Authorization: Bearer <token>` with a personal access token instead."
+)
+
+
+def create_api() -> FastAPI:
+    """Build the API app with every router and the error envelope."""
+    api = FastAPI(title="StreamChat API", version="1.0", description=DESCRIPTION)
+    install_error_handlers(api)
+    for module in (auth, chat, tokens, notifications, users, ws):
+        api.include_router(module.router)
+
+    @api.get("/api/health", tags=["meta"])
+    def health(db: SessionDep) -> dict[str, str]:
+        """Report that the site and its database answer."""
+        db.exec(sa.select(1))  # type: ignore[call-overload]
+        return {"status": "ok"}
+
+    @api.api_route(
+        "/api/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    def unknown_api_path(path: str) -> Any:
+        raise AppError(404, "not_found", f"There is no API endpoint at /api/{path}.")
+
+    return api

@@ -1,0 +1,16 @@
+"""Wire names of realtime events, shared by the bus, the states and /ws/stream."""
+
+CHAT_MESSAGE = "chat_message"
+MESSAGE_DELETED = "message_deleted"
+LIKE_UPDATE = "like_update"
+NOTIFICATION = "notification"
+VIDEO_CHANGED = "video_changed"
+STREAM_STARTED = "stream_started"
+STREAM_ENDED = "stream_ended"
+VIEWERS = "viewers"
+WELCOME = "welcome"
+ERROR = "error"
+
+# Events for one user only.
+SESSION_ENDED = "session_ended"
+USER_BANNED = "user_banned"

@@ -1,0 +1,63 @@
+"""Configuration, read once from environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Every setting of the site, with a safe default for a local run.
+
+    Variables carry the ``STREAMCHAT_`` prefix, except ``DATABASE_URL`` and
+    ``REDIS_URL``, which are also accepted under their usual bare names.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="STREAMCHAT_", env_file=".env", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'streamchat.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "STREAMCHAT_DATABASE_URL"),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "STREAMCHAT_REDIS_URL"),
+    )
+    media_dir: Path = DEFAULT_DATA_DIR / "media"
+
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    session_days: int = Field(default=30, ge=1)
+    cookie_name: str = "streamchat_session"
+
+    # Rate limits use the notation of the `limits` package ("5 per minute").
+    # An empty string turns that limit off.
+    rate_limits_enabled: bool = True
+    login_failures_per_account: str = "5 per 5 minutes"
+    login_failures_per_address: str = "20 per 5 minutes"
+    chat_messages_per_user: str = "5 per 10 seconds"
+
+    # The port the site listens on, and the origins its pages are served
+    # from. Browsers may call the API and open sockets only from these; when
+    # none are set, http://localhost:PORT and http://127.0.0.1:PORT are used.
+    port: int = 8000
+    origins: list[str] = []
+    # How many reverse proxies in front of the site append X-Forwarded-For.
+    trusted_proxy_hops: int = Field(default=0, ge=0)
+
+    def allowed_origins(self) -> list[str]:
+        """Return the configured origins, or the local ones by default."""
+        if self.origins:
+            return [origin.rstrip("/") for origin in self.origins]
+        return [f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}"]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the settings, read from the environment on the first call."""
+    return Settings()
