@@ -22,6 +22,7 @@ from PIL import Image
 
 from alembic import command
 from streamchat import db as db_module
+from streamchat import realtime
 from streamchat.realtime import get_bus
 from streamchat.settings import PROJECT_ROOT, get_settings
 
@@ -69,6 +70,8 @@ def migrated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("STREAMCHAT_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("STREAMCHAT_RATE_LIMITS_ENABLED", "false")
     monkeypatch.setenv("STREAMCHAT_MAX_UPLOAD_BYTES", str(TEST_UPLOAD_LIMIT))
+    # A bus bound to an earlier test's closed event loop would fail to publish.
+    monkeypatch.setattr(realtime, "_bus", None)
     reset_caches()
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
