@@ -9,6 +9,7 @@ import reflex as rx
 from streamchat.api import create_api
 from streamchat.pages.index import index
 from streamchat.realtime import get_bus
+from streamchat.state.video import VideoState, relay_video_changes
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -30,4 +31,5 @@ app = rx.App(
     theme=rx.theme(appearance="dark", accent_color="violet"),
 )
 app.register_lifespan_task(run_bus)
-app.add_page(index, route="/", title="StreamChat")
+app.register_lifespan_task(relay_video_changes)
+app.add_page(index, route="/", title="StreamChat", on_load=VideoState.load_video)
