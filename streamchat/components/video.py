@@ -14,7 +14,7 @@ def label(key: str) -> rx.Var:
 
 
 def video_player() -> rx.Component:
-    """The current video with native controls and its poster, or an empty state."""
+    """Render the current video with controls and poster, or an empty state."""
     return rx.cond(
         VideoState.video,
         rx.el.figure(
@@ -127,7 +127,7 @@ def _buttons() -> rx.Component:
 
 
 def upload_button() -> rx.Component:
-    """The "Upload video" button and the dialog it opens."""
+    """Render the "Upload video" button and the dialog it opens."""
     return rx.dialog.root(
         rx.dialog.trigger(
             rx.button(

@@ -174,7 +174,7 @@ class VideoState(rx.State):
 
     @rx.event(background=True)
     async def watch_upload(self) -> Any:
-        """Report an upload that stopped without the server answering."""
+        """Fail an upload that made no progress for ``STALL_SECONDS``."""
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
             async with self:
