@@ -28,6 +28,8 @@ def video_player() -> rx.Component:
                 id="current-video",
                 class_name="current-video",
                 width="100%",
+                max_height="70vh",
+                background="black",
             ),
             rx.el.figcaption(
                 rx.el.strong(VideoState.video_title, class_name="video-title"),
@@ -143,8 +145,10 @@ def upload_button() -> rx.Component:
                 _drop_zone(),
                 rx.input(
                     placeholder=label("video.upload.title_placeholder"),
-                    value=VideoState.title,
-                    on_change=VideoState.set_title,
+                    # Sent on blur, which comes before the click on "Upload":
+                    # a debounced on_change could arrive after the upload starts.
+                    default_value="",
+                    on_blur=VideoState.set_title,
                     max_length=200,
                     aria_label=label("video.upload.title"),
                     disabled=VideoState.uploading,

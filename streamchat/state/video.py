@@ -118,6 +118,7 @@ class VideoState(rx.State):
     @rx.event
     def open_dialog(self) -> Any:
         self.dialog_open = True
+        self.title = ""
         self.error = ""
         self.percent = 0
         self.done = False
