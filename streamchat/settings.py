@@ -30,6 +30,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "STREAMCHAT_REDIS_URL"),
     )
     media_dir: Path = DEFAULT_DATA_DIR / "media"
+    # The largest video file accepted, in bytes, counted on the bytes received.
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
 
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     session_days: int = Field(default=30, ge=1)
