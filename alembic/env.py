@@ -2,9 +2,9 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
-from alembic import context
 from streamchat import models  # noqa: F401  (registers the tables)
 from streamchat.db import make_engine
 from streamchat.settings import get_settings

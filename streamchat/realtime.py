@@ -200,6 +200,17 @@ def get_bus() -> Bus:
         return _bus
 
 
+@asynccontextmanager
+async def run_bus() -> AsyncIterator[None]:
+    """Start this process's bus for the lifetime of the app, then stop it."""
+    bus = get_bus()
+    await bus.start()
+    try:
+        yield
+    finally:
+        await bus.stop()
+
+
 def publish(event_type: str, data: dict[str, Any], user_id: int | None = None) -> None:
     """Publish an event on this process's bus. Call it after the commit."""
     get_bus().publish(Event(event_type, data, user_id))

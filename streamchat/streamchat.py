@@ -1,27 +1,14 @@
 """The Reflex app: pages added, the API mounted, the bus started."""
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import reflex as rx
 
 from streamchat.api import create_api
 from streamchat.pages.index import index
-from streamchat.realtime import get_bus
+from streamchat.realtime import run_bus
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-
-
-@asynccontextmanager
-async def run_bus() -> AsyncIterator[None]:
-    """Start this process's event bus with the app and stop it on shutdown."""
-    bus = get_bus()
-    await bus.start()
-    try:
-        yield
-    finally:
-        await bus.stop()
 
 
 app = rx.App(

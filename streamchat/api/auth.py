@@ -93,7 +93,8 @@ async def login(request: Request) -> Response:
     return _session_response(request, new, 200)
 
 
-@router.api_route("/logout", methods=["GET", "POST"])
+@router.get("/logout", operation_id="logout")
+@router.post("/logout", operation_id="logout_post")
 def logout(request: Request, db: SessionDep) -> Response:
     """End the current session, if any, and clear the cookie. Idempotent."""
     if request.method == "POST":
