@@ -3,8 +3,9 @@
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from websockets.sync.client import ClientConnection, connect
@@ -60,3 +61,17 @@ def wait_for_frame(
         if matches(frame):
             return dict(frame)
     raise AssertionError(f"no matching frame among {MAX_FRAMES}")
+
+
+Result = TypeVar("Result")
+
+
+def in_own_thread(function: Callable[[], Result]) -> Result:
+    """Run ``function`` in a new thread and return its result.
+
+    Playwright's sync API and asyncio.run refuse to start in a thread whose
+    event loop is running, and the browser tests' session-wide Playwright
+    leaves one running in the main thread.
+    """
+    with ThreadPoolExecutor(1) as executor:
+        return executor.submit(function).result()

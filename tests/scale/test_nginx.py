@@ -1,13 +1,22 @@
 """deploy/nginx.conf in front of two backend processes passes the site through."""
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 from websockets.sync.client import connect
 
+from tests.factories import Account
 from tests.scale.conftest import Cluster
-from tests.scale.helpers import WAIT, new_account, observer, post_as, wait_for_frame
+from tests.scale.helpers import (
+    WAIT,
+    in_own_thread,
+    new_account,
+    observer,
+    post_as,
+    wait_for_frame,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -78,6 +87,15 @@ def test_login_through_nginx_passes_origin_check(running_cluster: Cluster) -> No
 @pytest.mark.browser
 def test_browser_socket_through_nginx(running_cluster: Cluster) -> None:
     playwright_api = pytest.importorskip("playwright.sync_api")
+    socket_url = in_own_thread(
+        lambda: _open_page_socket(playwright_api, running_cluster)
+    )
+
+    assert socket_url.startswith(running_cluster.nginx.ws_url + "/_event")
+
+
+def _open_page_socket(playwright_api: Any, running_cluster: Cluster) -> str:
+    """Load the page through nginx and return the URL of Reflex's socket."""
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -90,5 +108,32 @@ def test_browser_socket_through_nginx(running_cluster: Cluster) -> None:
             socket.wait_for_event("framereceived", timeout=WAIT * 1000)
         finally:
             browser.close()
+    return str(socket.url)
 
-    assert socket.url.startswith(running_cluster.nginx.ws_url + "/_event")
+
+@pytest.mark.browser
+def test_browser_through_nginx_sees_both_processes(running_cluster: Cluster) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    author = new_account(running_cluster.backends[0].url)
+    in_own_thread(lambda: _watch_live_messages(playwright_api, running_cluster, author))
+
+
+def _watch_live_messages(
+    playwright_api: Any, running_cluster: Cluster, author: Account
+) -> None:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            page.goto(running_cluster.nginx.url + "/")
+            texts = page.locator(".chat-message .message-text")
+            for backend in running_cluster.backends:
+                text = f"live from {backend.port}"
+                post_as(author, backend.url, "/api/chat/messages", {"text": text})
+                playwright_api.expect(texts.filter(has_text=text)).to_have_count(
+                    1, timeout=WAIT * 1000
+                )
+        finally:
+            browser.close()

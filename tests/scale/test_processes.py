@@ -10,6 +10,7 @@ from tests.scale.conftest import Cluster
 from tests.scale.helpers import (
     WAIT,
     auth_headers,
+    in_own_thread,
     new_account,
     observer,
     post_as,
@@ -72,7 +73,9 @@ def test_likes_exact_across_two_processes(running_cluster: Cluster) -> None:
 
     # Every user likes twice at once, once on each process: 200 requests
     # in flight, and exactly one like per user may count.
-    statuses = asyncio.run(_like_everywhere(likers, urls, message["id"]))
+    statuses = in_own_thread(
+        lambda: asyncio.run(_like_everywhere(likers, urls, message["id"]))
+    )
     listed = httpx.get(f"{urls[1]}/api/chat/messages", timeout=WAIT).json()
 
     assert statuses == [200] * CONCURRENT_LIKES

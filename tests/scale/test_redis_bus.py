@@ -14,6 +14,7 @@ from streamchat import events
 from streamchat.realtime import Event, Subscription
 from streamchat.redis_bus import RedisBus
 from tests.backends import RedisServer
+from tests.scale.helpers import in_own_thread
 
 pytestmark = pytest.mark.redis
 
@@ -41,7 +42,7 @@ async def next_event(subscription: Subscription) -> Event:
 
 
 def run(test: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(asyncio.wait_for(test(), WAIT * 3))
+    in_own_thread(lambda: asyncio.run(asyncio.wait_for(test(), WAIT * 3)))
 
 
 def test_event_reaches_other_process(redis_server: RedisServer) -> None:
