@@ -88,10 +88,20 @@ async def _like_everywhere(
     body = {"message_id": message_id, "action": "like"}
     limits = httpx.Limits(max_connections=CONCURRENT_LIKES)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        requests = [
-            client.post(f"{url}/api/chat/like", json=body, headers=auth_headers(liker))
-            for liker in likers
-            for url in urls
-        ]
-        responses = await asyncio.gather(*requests)
+
+        async def like(liker: Account, url: str) -> httpx.Response:
+            # A 503 says the server was too busy to take the request, so a
+            # client sends it again; likes are idempotent.
+            for _ in range(5):
+                response = await client.post(
+                    f"{url}/api/chat/like", json=body, headers=auth_headers(liker)
+                )
+                if response.status_code != 503:
+                    break
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+            return response
+
+        responses = await asyncio.gather(
+            *(like(liker, url) for liker in likers for url in urls)
+        )
     return [response.status_code for response in responses]
