@@ -22,7 +22,8 @@ class Account:
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         """Send an authenticated POST with the CSRF header."""
-        return self.http.post(path, headers={"X-CSRF-Token": self.csrf_token}, **kwargs)
+        headers = {"X-CSRF-Token": self.csrf_token, **kwargs.pop("headers", {})}
+        return self.http.post(path, headers=headers, **kwargs)
 
     def delete(self, path: str) -> httpx.Response:
         """Send an authenticated DELETE with the CSRF header."""

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from streamchat import events, realtime
+from streamchat.db import MAX_ID, get_row, is_valid_id
 from streamchat.errors import AppError, not_found, validation_error
 from streamchat.models import Like, Message, User, utcnow
 from streamchat.services import notifications, ratelimit
@@ -52,6 +53,9 @@ def list_messages(
     """
     if not 1 <= limit <= LIMIT_MAX:
         raise validation_error({"limit": f"limit must be from 1 to {LIMIT_MAX}."})
+    for name, cursor in (("before_id", before_id), ("after_id", after_id)):
+        if cursor is not None and not (cursor == 0 or is_valid_id(cursor)):
+            raise validation_error({name: f"{name} must be an id from 0 to {MAX_ID}."})
     if before_id is not None and after_id is not None:
         raise validation_error({"before_id": "Give before_id or after_id, not both."})
 
@@ -150,7 +154,7 @@ def set_like(
     """
     if action not in ("like", "unlike"):
         raise validation_error({"action": 'action must be "like" or "unlike".'})
-    message = db.get(Message, message_id)
+    message = get_row(db, Message, message_id)
     if message is None or message.deleted:
         raise not_found("Message")
 
@@ -212,7 +216,7 @@ def _notify_like(db: Session, liker_id: int, message: Message) -> None:
 
 def delete_message(db: Session, user: User, message_id: int) -> None:
     """Hide a message; only its author or an admin may."""
-    message = db.get(Message, message_id)
+    message = get_row(db, Message, message_id)
     if message is None or message.deleted:
         raise not_found("Message")
     if message.user_id != user.id and not user.is_admin:
