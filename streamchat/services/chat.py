@@ -1,7 +1,6 @@
 """Chat messages and likes: one implementation for the page, REST and sockets."""
 
 import logging
-import re
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from streamchat.db import MAX_ID, get_row, is_valid_id
 from streamchat.errors import AppError, not_found, validation_error
 from streamchat.models import Like, Message, User, utcnow
 from streamchat.services import notifications, ratelimit
+from streamchat.services.mentions import mentioned_user_ids
 from streamchat.services.users import iso, public_user
 from streamchat.settings import get_settings
 from streamchat.text import clean_text
@@ -20,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 TEXT_MAX = 500
 LIMIT_MAX = 200
-MENTION = re.compile(r"@([^\s@]{1,50})")
 
 
 def message_public(
@@ -130,13 +129,10 @@ def post_message(db: Session, user_id: int, text: str) -> dict[str, Any]:
 
 
 def _notify_mentions(db: Session, author: User, message: Message) -> None:
-    keys = {name.casefold() for name in MENTION.findall(message.text)}
-    keys.discard(author.name_key)
-    if not keys:
+    ids = mentioned_user_ids(db, message.text, author.name_key)
+    if not ids:
         return
-    mentioned = db.exec(select(User.id).where(User.name_key.in_(keys))).all()  # type: ignore[attr-defined]
     text = f"{author.name} mentioned you: {message.text[:100]}"
-    ids = [uid for uid in mentioned if uid is not None]
     notifications.notify(
         db, ids, notifications.MENTION, text, f"/#message-{message.id}"
     )
