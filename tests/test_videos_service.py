@@ -32,7 +32,7 @@ def _sink_with(data: bytes, limit: int | None = None) -> UploadSink:
 
 def _user() -> User:
     with session_scope(write=True) as db:
-        return auth.register(db, "Anna", "anna@example.com", "password123")
+        return auth.register(db, "Anna", "anna@example.com", "password123", "127.0.0.1")
 
 
 def _files(media: Path) -> list[str]:
