@@ -90,8 +90,18 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def find_identity(request: Request, db: SessionDep) -> Identity | None:
-    """Identify the sender by bearer token or session cookie, checking CSRF."""
+def find_identity(request: Request) -> Identity | None:
+    """Identify the sender by bearer token or session cookie, checking CSRF.
+
+    The lookup reads in a session of its own. Sharing the route's session
+    would open its write transaction, and with it SQLite's write lock, long
+    before the service writes anything.
+    """
+    with session_scope() as db:
+        return _identify(request, db)
+
+
+def _identify(request: Request, db: Session) -> Identity | None:
     token = bearer_token(request)
     if token is not None:
         user = auth.find_access_token_user(db, token)

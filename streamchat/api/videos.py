@@ -38,10 +38,7 @@ UPLOAD_BODY = {
 
 
 def _authenticate(request: Request) -> User:
-    # A short read session: the dependency's write session would hold
-    # SQLite's write lock for as long as the upload takes.
-    with session_scope() as db:
-        identity = find_identity(request, db)
+    identity = find_identity(request)
     if identity is None:
         raise AppError(401, "not_authenticated", "Log in first.")
     return identity.user

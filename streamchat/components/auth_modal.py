@@ -2,11 +2,19 @@
 
 # NOTE: Reflex 0.10.1 types state vars and event handlers for pyright; under
 # mypy, `State.var.method()` and `State.handler(arg)` look like errors.
-# mypy: disable-error-code="attr-defined,operator"
+# mypy: disable-error-code="attr-defined,operator,index"
+from typing import Any
+
 import reflex as rx
 
+from streamchat.components.focus import focus_opener, remember_opener
 from streamchat.state.auth import AuthFormState
-from streamchat.state.i18n import t
+from streamchat.state.i18n import I18nState, t
+
+
+def open_login_modal() -> list[Any]:
+    """Return the events that open the modal on the login tab from a button."""
+    return [remember_opener(), AuthFormState.open_modal("login")]
 
 
 def field_error(field: str) -> rx.Component:
@@ -14,7 +22,9 @@ def field_error(field: str) -> rx.Component:
     return rx.cond(
         AuthFormState.errors.contains(field),
         rx.el.p(
-            t(AuthFormState.errors[field].to(str)),
+            t(AuthFormState.errors[field].to(str)).replace(
+                "{wait}", AuthFormState.wait_text[I18nState.current_lang].to(str)
+            ),
             role="alert",
             id=f"{field}-error",
             class_name="field-error",
@@ -104,6 +114,7 @@ def auth_modal() -> rx.Component:
                     class_name="modal-close",
                 )
             ),
+            on_close_auto_focus=focus_opener(),
             class_name="auth-modal",
         ),
         open=AuthFormState.modal_open,

@@ -2,8 +2,9 @@
 
 import reflex as rx
 
+from streamchat.components.focus import focus_opener, remember_opener
 from streamchat.state.i18n import t
-from streamchat.state.video import UPLOAD_ID, VideoState
+from streamchat.state.video import TITLE_INPUT_ID, UPLOAD_ID, VideoState
 
 VIDEO_SUFFIXES = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".ogv", ".ogg"]
 
@@ -129,7 +130,7 @@ def upload_button() -> rx.Component:
         rx.dialog.trigger(
             rx.button(
                 t("video.upload.button"),
-                on_click=VideoState.open_dialog,
+                on_click=[remember_opener(), VideoState.open_dialog],
                 class_name="upload-video-btn",
             )
         ),
@@ -143,6 +144,7 @@ def upload_button() -> rx.Component:
                     # Sent on blur, which comes before the click on "Upload":
                     # a debounced on_change could arrive after the upload starts.
                     default_value="",
+                    id=TITLE_INPUT_ID,
                     on_blur=VideoState.set_title,
                     max_length=200,
                     aria_label=t("video.upload.title"),
@@ -156,6 +158,7 @@ def upload_button() -> rx.Component:
                 spacing="3",
                 margin_top="1em",
             ),
+            on_close_auto_focus=focus_opener(),
             class_name="upload-dialog",
         ),
         open=VideoState.dialog_open,

@@ -51,6 +51,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Слишком много неудачных попыток входа. Подождите немного.",
         "Too many failed logins. Wait a little and try again.",
     ),
+    "auth.rate_limited_wait": (
+        "Слишком много неудачных попыток входа. Попробуйте снова через {wait}.",
+        "Too many failed logins. Try again in {wait}.",
+    ),
+    # The wait of a rate limit, after "через" and "in". Russian needs the
+    # accusative plural forms of the CLDR categories one, few, many and other.
+    "wait.seconds.one": ("{count} секунду", "{count} second"),
+    "wait.seconds.few": ("{count} секунды", "{count} seconds"),
+    "wait.seconds.many": ("{count} секунд", "{count} seconds"),
+    "wait.seconds.other": ("{count} секунды", "{count} seconds"),
+    "wait.minutes.one": ("{count} минуту", "{count} minute"),
+    "wait.minutes.few": ("{count} минуты", "{count} minutes"),
+    "wait.minutes.many": ("{count} минут", "{count} minutes"),
+    "wait.minutes.other": ("{count} минуты", "{count} minutes"),
     "auth.session_ended": (
         "Вы вышли из аккаунта.",
         "You have been logged out.",

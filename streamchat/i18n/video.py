@@ -14,9 +14,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "video.upload.title": ("Название", "Title"),
     "video.upload.title_placeholder": (
-        "Необязательно: по умолчанию имя файла",
+        "Необязательно, иначе имя файла",
         "Optional: the file name by default",
     ),
+    # Units of file sizes, in binary multiples (1 KiB is 1024 bytes).
+    "size.bytes": ("{value} байт", "{value} bytes"),
+    "size.KiB": ("{value} КБ", "{value} KiB"),
+    "size.MiB": ("{value} МБ", "{value} MiB"),
+    "size.GiB": ("{value} ГБ", "{value} GiB"),
     "video.upload.start": ("Загрузить", "Upload"),
     "video.upload.cancel": ("Отмена", "Cancel"),
     "video.upload.close": ("Закрыть", "Close"),

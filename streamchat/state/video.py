@@ -16,13 +16,14 @@ from streamchat.i18n import CATALOGUE, LANGUAGES, translate
 from streamchat.models import User
 from streamchat.realtime import get_bus
 from streamchat.services import auth, videos
-from streamchat.services.video_files import UploadSink, format_size
+from streamchat.services.video_files import UploadSink
 from streamchat.settings import get_settings
-from streamchat.state.i18n import I18nState
+from streamchat.state.i18n import I18nState, format_size
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_ID = "video_upload"
+TITLE_INPUT_ID = "upload-title"
 # Room for the multipart boundaries and headers around the file in the body.
 MULTIPART_OVERHEAD = 64 * 1024
 # An upload with no progress for this long is reported as failed: the browser
@@ -65,7 +66,7 @@ class VideoState(rx.State):
     percent: int = 0
     done: bool = False
     error: str = ""
-    limit_text: str = ""
+    limit_bytes: int = 0
     _last_activity: float = 0.0
 
     @rx.var
@@ -92,14 +93,15 @@ class VideoState(rx.State):
 
     @rx.var
     def hint_text(self) -> str:
-        return translate(self.lang, "video.upload.hint", limit=self.limit_text)
+        limit = format_size(self.lang, self.limit_bytes)
+        return translate(self.lang, "video.upload.hint", limit=limit)
 
     @rx.event
     async def load_video(self) -> None:
         """Load the current video and whether this visitor may upload."""
         headers = self.router.headers
         self.lang = (await self.get_state(I18nState)).current_lang
-        self.limit_text = format_size(get_settings().max_upload_bytes)
+        self.limit_bytes = get_settings().max_upload_bytes
         user = await asyncio.to_thread(_user_from_cookie, headers.cookie)
         self.can_upload = user is not None
         self.video = await asyncio.to_thread(_load_current)
@@ -162,7 +164,8 @@ class VideoState(rx.State):
         self.percent = min(100, int(float(progress.get("progress", 0)) * 100))
         limit = get_settings().max_upload_bytes
         if int(progress.get("total", 0)) > limit + MULTIPART_OVERHEAD:
-            return self._fail("video.error.too_large", limit=format_size(limit))
+            limit_text = format_size(self.lang, limit)
+            return self._fail("video.error.too_large", limit=limit_text)
         return None
 
     @rx.event
@@ -210,7 +213,7 @@ class VideoState(rx.State):
             sink.discard()
             logger.info("video upload rejected: %s", error.code)
             async with self:
-                limit = format_size(sink.limit)
+                limit = format_size(self.lang, sink.limit)
                 return self._fail(f"video.error.{error.code}", limit=limit)
         except BaseException:
             sink.discard()
@@ -221,7 +224,9 @@ class VideoState(rx.State):
             self.done = True
             self.percent = 100
             self.title = ""
-        return rx.clear_selected_files(UPLOAD_ID)
+        # The title input is uncontrolled, so clear it too: a second upload
+        # without a new title must not show the old one while storing another.
+        return [rx.clear_selected_files(UPLOAD_ID), rx.set_value(TITLE_INPUT_ID, "")]
 
     async def _receive_chunks(
         self, chunks: rx.UploadChunkIterator, sink: UploadSink

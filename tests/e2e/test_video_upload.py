@@ -71,3 +71,68 @@ def test_upload_text_file_shows_error(
 
     alert = dialog.get_by_role("alert")
     expect(alert).to_contain_text("not a video")
+
+
+def _log_in(page: Page, site: str, name: str) -> None:
+    registered = page.request.post(
+        f"{site}/register",
+        data={"name": name, "email": f"{name}@example.com", "password": "secret123"},
+    )
+    assert registered.status == 201
+    page.goto("/")
+
+
+def test_second_upload_clears_old_title(
+    site_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    first = make_video(tmp_path / "first clip.webm", "libvpx", frames=24)
+    second = make_video(tmp_path / "second clip.webm", "libvpx", frames=24)
+    page = _open_page(browser, site_url)
+    _log_in(page, site_url, "Olga")
+    page.get_by_role("button", name="Upload video").click()
+    dialog = page.get_by_role("dialog")
+    title = dialog.get_by_placeholder("Optional: the file name by default")
+    dialog.locator("input[type=file]").set_input_files(first)
+    title.fill("Old title")
+    dialog.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator(".video-title")).to_have_text("Old title")
+
+    dialog.locator("input[type=file]").set_input_files(second)
+    expect(title).to_have_value("")
+    dialog.get_by_role("button", name="Upload", exact=True).click()
+
+    expect(page.locator(".video-title")).to_have_text("second clip")
+
+
+def test_caption_puts_owner_below_title(
+    site_url: str, browser: Browser, tmp_path: Path
+) -> None:
+    clip = make_video(tmp_path / "caption.webm", "libvpx", frames=24)
+    page = _open_page(browser, site_url)
+    _log_in(page, site_url, "Pavel")
+    page.get_by_role("button", name="Upload video").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("input[type=file]").set_input_files(clip)
+    dialog.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator(".video-owner")).to_have_text("Uploaded by Pavel")
+
+    title_box = page.locator(".video-title").bounding_box()
+    owner_box = page.locator(".video-owner").bounding_box()
+    assert title_box is not None
+    assert owner_box is not None
+    assert owner_box["y"] >= title_box["y"] + title_box["height"]
+    expect(page.locator(".video-owner")).to_be_in_viewport()
+
+
+def test_russian_hint_localizes_size(site_url: str, browser: Browser) -> None:
+    context = browser.new_context(
+        base_url=site_url, locale="ru-RU", viewport={"width": 375, "height": 740}
+    )
+    page = context.new_page()
+    _log_in(page, site_url, "Sergei")
+
+    page.get_by_role("button", name="Загрузить видео").click()
+
+    expect(page.get_by_role("dialog")).to_contain_text("не больше 2 ГБ.")
+    title = page.get_by_role("dialog").get_by_role("textbox")
+    expect(title).to_have_attribute("placeholder", "Необязательно, иначе имя файла")
