@@ -8,7 +8,9 @@ import reflex as rx
 
 from streamchat.api import create_api
 from streamchat.pages.index import index
+from streamchat.pages.watch import add_watch_page
 from streamchat.realtime import get_bus
+from streamchat.state.stream import StreamState
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -30,4 +32,5 @@ app = rx.App(
     theme=rx.theme(appearance="dark", accent_color="violet"),
 )
 app.register_lifespan_task(run_bus)
-app.add_page(index, route="/", title="StreamChat")
+app.add_page(index, route="/", title="StreamChat", on_load=StreamState.load_stream)
+add_watch_page(app)
