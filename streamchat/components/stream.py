@@ -95,7 +95,7 @@ def _broadcast_dialog() -> rx.Component:
 
 
 def live_player() -> rx.Component:
-    """The live video with its title, LIVE badge and viewer count."""
+    """Build the live video with its title, LIVE badge and viewer count."""
     return rx.vstack(
         rx.hstack(
             rx.cond(StreamState.live, live_badge()),

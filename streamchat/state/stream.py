@@ -14,7 +14,7 @@ import reflex as rx
 from streamchat import events
 from streamchat.db import session_scope
 from streamchat.errors import AppError
-from streamchat.i18n import LANGUAGES, pick_language, translate
+from streamchat.i18n import pick_language, translate
 from streamchat.live.relay import get_relay
 from streamchat.realtime import get_bus
 from streamchat.services import auth, streams
@@ -24,7 +24,7 @@ from streamchat.text import clean_text
 logger = logging.getLogger(__name__)
 
 STREAM_EVENTS = frozenset({events.STREAM_STARTED, events.STREAM_ENDED, events.VIEWERS})
-# How often, in seconds, an idle listener checks that its tab is still open.
+# Seconds between an idle listener's checks that its tab is still open.
 LISTENER_CHECK = 30.0
 _listening: set[str] = set()
 
@@ -83,8 +83,7 @@ class StreamState(rx.State):
     async def load_stream(self) -> Any:
         """Load the broadcast, the language and the user; start the listener."""
         self.apply_stream(get_relay().public_state())
-        if self.lang not in LANGUAGES or not self.user_name:
-            self.lang = pick_language(self.router.headers.accept_language)
+        self.lang = pick_language(self.router.headers.accept_language)
         self.user_name = await asyncio.to_thread(
             _find_user_name, self.router.headers.cookie, get_settings().cookie_name
         )

@@ -2,6 +2,7 @@
 
 import io
 import math
+import os
 from array import array
 from fractions import Fraction
 
@@ -21,10 +22,13 @@ def make_webm(
     gop: int = 10,
     audio: bool = True,
     cluster_ms: int = 0,
+    bit_rate: int = 500_000,
+    noise: bool = False,
 ) -> bytes:
     """Encode a moving test picture (and a tone) as VP8 and Opus in WebM.
 
-    ``cluster_ms`` above zero also starts Clusters between key frames.
+    ``cluster_ms`` above zero also starts Clusters between key frames, and
+    ``noise`` fills the picture with random pixels to reach ``bit_rate``.
     """
     output = io.BytesIO()
     options = {"cluster_time_limit": str(cluster_ms)} if cluster_ms else {}
@@ -32,10 +36,10 @@ def make_webm(
         video = container.add_stream("libvpx", rate=fps)
         video.width, video.height, video.pix_fmt = 320, 240, "yuv420p"
         video.codec_context.gop_size = gop
-        video.bit_rate = 500_000
+        video.bit_rate = bit_rate
         sound = container.add_stream("libopus", rate=48000) if audio else None
         for index in range(int(seconds * fps)):
-            frame = _picture(index)
+            frame = _picture(index, noise)
             frame.pts, frame.time_base = index, Fraction(1, fps)
             for packet in video.encode(frame):
                 container.mux(packet)
@@ -48,12 +52,13 @@ def make_webm(
     return output.getvalue()
 
 
-def _picture(index: int) -> av.VideoFrame:
+def _picture(index: int, noise: bool = False) -> av.VideoFrame:
     """A grey picture whose brightness and one white column move with time."""
     frame = av.VideoFrame(320, 240, "yuv420p")
     row = bytearray([index * 7 % 256]) * 320
     row[(index * 4) % 320] = 255
-    frame.planes[0].update(bytes(row) * 240)
+    luma = os.urandom(320 * 240) if noise else bytes(row) * 240
+    frame.planes[0].update(luma)
     frame.planes[1].update(bytes([128]) * (160 * 120))
     frame.planes[2].update(bytes([128]) * (160 * 120))
     return frame

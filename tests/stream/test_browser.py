@@ -125,7 +125,7 @@ def test_broadcast_watch_and_replay(site: tuple[str, str]) -> None:
         caster.click("#start-broadcast")
         preview = caster.locator("#broadcast-preview")
         caster.wait_for_function(
-            "document.getElementById('broadcast-preview').videoWidth > 0",
+            "document.getElementById('broadcast-preview')?.videoWidth > 0",
             timeout=20_000,
         )
         assert preview.is_visible()
@@ -141,7 +141,7 @@ def test_broadcast_watch_and_replay(site: tuple[str, str]) -> None:
         viewer.click("#live-banner")
         viewer.wait_for_url(re.compile(r"/watch$"))
         viewer.wait_for_function(
-            "document.getElementById('live-player').videoWidth > 0", timeout=30_000
+            "document.getElementById('live-player')?.videoWidth > 0", timeout=30_000
         )
         first = viewer.evaluate("document.getElementById('live-player').currentTime")
         viewer.wait_for_function(
