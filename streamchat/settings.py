@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     registrations_per_address: str = "10 per hour"
     chat_messages_per_user: str = "5 per 10 seconds"
 
+    # Live broadcast. A broadcaster whose socket closed may reconnect and
+    # resume within the grace period; a broadcaster socket that sends nothing
+    # for the silence timeout ends the broadcast. Times are in seconds.
+    stream_grace_seconds: float = Field(default=5.0, ge=0)
+    stream_silence_seconds: float = Field(default=20.0, gt=0)
+    # Frames on /ws/stream above these sizes, in bytes, close that socket with
+    # code 1009. Uvicorn closes frames above its own --ws-max-size (16 MiB by
+    # default) before this check sees them.
+    ws_max_binary_frame: int = Field(default=4 * 1024 * 1024, gt=0)
+    ws_max_text_frame: int = Field(default=16 * 1024, gt=0)
+    # Media bytes queued for one viewer. A viewer that falls further behind
+    # skips ahead to the next key frame, and one that keeps falling behind is
+    # disconnected.
+    stream_viewer_queue_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    stream_viewer_max_skips: int = Field(default=3, ge=0)
+
     # The port the site listens on, and the origins its pages are served
     # from. Browsers may call the API and open sockets only from these; when
     # none are set, http://localhost:PORT and http://127.0.0.1:PORT are used.

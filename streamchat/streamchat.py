@@ -6,6 +6,7 @@ import reflex as rx
 
 from streamchat.api import create_api
 from streamchat.pages.index import ON_LOAD, index
+from streamchat.pages.watch import add_watch_page
 from streamchat.realtime import run_bus
 from streamchat.state.video import relay_video_changes
 
@@ -20,3 +21,4 @@ app = rx.App(
 app.register_lifespan_task(run_bus)
 app.register_lifespan_task(relay_video_changes)
 app.add_page(index, route="/", title="StreamChat", on_load=ON_LOAD)
+add_watch_page(app)

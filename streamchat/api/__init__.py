@@ -8,6 +8,7 @@ from streamchat.api import (
     chat,
     media,
     notifications,
+    stream,
     tokens,
     users,
     videos,
@@ -37,7 +38,8 @@ def create_api() -> FastAPI:
     api.add_middleware(SecurityHeaders)
     install_error_handlers(api)
     add_offline_docs(api)
-    for module in (auth, chat, tokens, notifications, users, videos, media, ws):
+    routers = (auth, chat, tokens, notifications, users, videos, media, stream, ws)
+    for module in routers:
         api.include_router(module.router)
 
     @api.get("/api/health", tags=["meta"])

@@ -5,6 +5,7 @@
 # mypy: disable-error-code="attr-defined,operator"
 import reflex as rx
 
+from streamchat.components.stream import broadcast_button
 from streamchat.components.video import upload_button, video_player
 from streamchat.state.auth import AuthFormState, AuthState
 from streamchat.state.i18n import I18nState, t
@@ -39,7 +40,7 @@ def authorized_actions() -> rx.Component:
     Features add their buttons here; the block sits in ``.authorized-buttons``
     before the logout button.
     """
-    return rx.el.div(upload_button(), class_name="user-actions")
+    return rx.el.div(upload_button(), broadcast_button(), class_name="user-actions")
 
 
 def user_chip() -> rx.Component:
