@@ -17,7 +17,13 @@ app = rx.App(
     api_transformer=create_api(),
     stylesheets=["/style.css"],
     theme=rx.theme(appearance="dark", accent_color="violet"),
+    # At the bottom right, toasts would cover the chat input; 76px clears the
+    # sticky header on wide screens.
+    toaster=rx.toast.provider(position="top-center", offset="76px"),
 )
+# Reflex's overlay puts an English toast and a wifi icon over the chat input
+# when the websocket drops. The chat panel shows its own translated notice.
+app.app_wraps.pop((5, "Overlay"), None)
 app.register_lifespan_task(run_bus)
 app.register_lifespan_task(relay_video_changes)
 app.add_page(index, route="/", title="StreamChat", on_load=ON_LOAD)

@@ -6,11 +6,13 @@
 from typing import Any
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
-from streamchat.state.auth import AuthFormState
+from streamchat.components.auth_modal import open_login_modal
 from streamchat.state.chat import ChatState
 from streamchat.state.i18n import t
 from streamchat.state.messages import ChatMessage
+from streamchat.state.scroll import LIST_ID, remember_scroll_anchor
 
 
 def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
@@ -34,10 +36,7 @@ def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
             type="button",
             class_name="like-button inactive",
             title=t("chat.login_to_like"),
-            on_click=[
-                AuthFormState.open_modal("login"),
-                rx.toast.info(t("chat.login_to_like")),
-            ],
+            on_click=[*open_login_modal(), rx.toast.info(t("chat.login_to_like"))],
         ),
     )
 
@@ -94,7 +93,7 @@ def message_list() -> rx.Component:
                 type="button",
                 class_name="load-older",
                 disabled=ChatState.loading_older,
-                on_click=ChatState.load_older,
+                on_click=[remember_scroll_anchor(), ChatState.load_older],
             ),
         ),
         rx.cond(
@@ -106,7 +105,7 @@ def message_list() -> rx.Component:
             ),
             rx.el.p(t("chat.loading"), class_name="chat-loading", aria_busy="true"),
         ),
-        id="chat-messages",
+        id=LIST_ID,
         role="log",
         aria_live="polite",
         class_name="chat-messages",
@@ -127,22 +126,49 @@ def chat_input() -> rx.Component:
                 name="text",
                 placeholder=t("chat.placeholder"),
                 aria_label=t("chat.placeholder"),
-                max_length=500,
+                # No max_length: the browser counts UTF-16 units, so it would
+                # cut 500 emoji to 250. The service checks the length and its
+                # error shows below the input.
                 auto_complete="off",
+                aria_describedby=rx.cond(has_connection_errors, "connection-lost", ""),
                 class_name="chat-input",
             ),
             rx.el.button(
                 rx.el.img(src="/img/send.png", alt=t("chat.send")),
                 type="submit",
+                # While offline a sent message would wait in the event queue
+                # and post silently later; a disabled button also stops Enter.
+                disabled=has_connection_errors,
                 class_name="send-button",
                 title=t("chat.send"),
             ),
-            class_name="chat-input-wrapper",
+            class_name=rx.cond(
+                has_connection_errors,
+                "chat-input-wrapper waiting",
+                "chat-input-wrapper",
+            ),
         ),
         error_line(ChatState.send_error, "field-error send-error"),
         on_submit=ChatState.send_message,
         reset_on_submit=True,
         class_name="chat-form",
+    )
+
+
+def connection_notice() -> rx.Component:
+    """Render the notice shown above the input while the websocket is down."""
+    return rx.el.div(
+        rx.cond(
+            has_connection_errors,
+            rx.el.p(
+                rx.icon("wifi-off", size=16, aria_hidden="true"),
+                rx.el.span(t("connection.lost")),
+                id="connection-lost",
+                class_name="connection-lost",
+            ),
+        ),
+        role="status",
+        class_name="connection-status",
     )
 
 
@@ -152,16 +178,20 @@ def login_prompt() -> rx.Component:
         t("chat.login_to_chat"),
         type="button",
         class_name="chat-login-prompt",
-        on_click=AuthFormState.open_modal("login"),
+        id="chat-login",
+        on_click=open_login_modal(),
     )
 
 
 def chat_panel() -> rx.Component:
     """Render the chat column beside the media area, or below it on phones."""
     return rx.el.section(
-        rx.el.h2(t("chat.title"), class_name="chat-title"),
+        rx.el.h2(t("chat.title"), id="chat-title", class_name="chat-title"),
         message_list(),
         error_line(ChatState.action_error, "field-error action-error"),
+        connection_notice(),
         rx.cond(ChatState.is_logged_in, chat_input(), login_prompt()),
+        id="chat",
+        aria_labelledby="chat-title",
         class_name="chat",
     )

@@ -5,9 +5,11 @@
 # mypy: disable-error-code="attr-defined,operator"
 import reflex as rx
 
+from streamchat.components.auth_modal import open_login_modal
+from streamchat.components.focus import focus_first_of
 from streamchat.components.stream import broadcast_button
 from streamchat.components.video import upload_button, video_player
-from streamchat.state.auth import AuthFormState, AuthState
+from streamchat.state.auth import AuthState
 from streamchat.state.i18n import I18nState, t
 from streamchat.state.video import VideoState
 
@@ -71,14 +73,29 @@ def account_buttons() -> rx.Component:
             t("header.login"),
             type="button",
             class_name="auth-button",
-            on_click=AuthFormState.open_modal("login"),
+            on_click=open_login_modal(),
         ),
+    )
+
+
+def skip_link() -> rx.Component:
+    """Render the first tab stop: a link to the chat input, or to the login prompt.
+
+    It stays off screen until it has the keyboard focus. The click handler
+    moves the focus itself, because following the fragment does not.
+    """
+    return rx.el.a(
+        t("header.skip_to_chat"),
+        href=rx.cond(AuthState.is_logged_in, "#chat-input", "#chat-login"),
+        on_click=[rx.prevent_default, focus_first_of("chat-input", "chat-login")],
+        class_name="skip-link",
     )
 
 
 def site_header() -> rx.Component:
     """Render the top bar: site name, language toggle and account buttons."""
     return rx.el.header(
+        skip_link(),
         rx.el.a(
             rx.el.span("Stream", class_name="logo-a"),
             rx.el.span("Chat", class_name="logo-b"),

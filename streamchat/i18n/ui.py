@@ -6,6 +6,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "header.login": ("Вход / Регистрация", "Log in / Sign up"),
     "header.logout": ("Выйти", "Log out"),
     "header.language": ("Язык интерфейса", "Interface language"),
+    "header.skip_to_chat": ("Перейти к чату", "Skip to chat"),
+    # Connection to the server
+    "connection.lost": (
+        "Нет связи с сервером. Переподключаемся… Набранный текст сохранится, "
+        "отправить его можно будет после восстановления связи.",
+        "No connection to the server. Reconnecting… Your text stays in the "
+        "input, and you can send it once the connection is back.",
+    ),
     # Login and registration
     "auth.title": ("Вход в StreamChat", "Welcome to StreamChat"),
     "auth.tab_login": ("Вход", "Log in"),

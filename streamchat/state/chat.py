@@ -36,6 +36,7 @@ from streamchat.state.messages import (
     from_public,
     merge,
 )
+from streamchat.state.scroll import restore_scroll_anchor
 
 logger = logging.getLogger(__name__)
 
@@ -161,12 +162,12 @@ class ChatState(AuthState):
         self.has_older = self.has_older or trimmed
 
     @rx.event
-    async def load_older(self) -> AsyncIterator[None]:
+    async def load_older(self) -> AsyncIterator[EventSpec | None]:
         """Prepend the page of messages before the oldest one shown."""
         if not self.messages or self.loading_older:
             return
         self.loading_older = True
-        yield
+        yield None
         try:
             page = await asyncio.to_thread(
                 _fetch,
@@ -179,6 +180,7 @@ class ChatState(AuthState):
         older = [from_public(message) for message in page["messages"]]
         self.messages = merge(self.messages, older)
         self.has_older = page["has_more"]
+        yield restore_scroll_anchor()
 
     @rx.event
     async def send_message(self, form: dict[str, Any]) -> Any:

@@ -142,8 +142,8 @@ def test_reconnect_shows_missed_once(new_page: OpenPage, site_url: str) -> None:
     expect(message(page, "before the drop")).to_have_count(1)
 
     page.context.set_offline(True)
-    # Reflex's own notice proves that the page's websocket really dropped.
-    expect(page.get_by_text("Cannot connect to server")).to_be_visible()
+    # The connection notice proves that the page's websocket really dropped.
+    expect(page.locator("#connection-lost")).to_be_visible()
     poster.say("while offline")
     page.context.set_offline(False)
 
