@@ -29,9 +29,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A fake camera and microphone, granted without a prompt, for broadcasts.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 PASSWORD = "correct horse 1"
 _names = itertools.count(1)
+# Facts about the running site that fixtures other than site_url need.
+_site: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -69,7 +75,7 @@ def site_url() -> Iterator[str]:
     env = {
         **os.environ,
         "PORT": str(port),
-        "DATABASE_URL": f"sqlite:///{run_dir / 'site.db'}",
+        "DATABASE_URL": _site_database_url(run_dir),
         "STREAMCHAT_MEDIA_DIR": str(run_dir / "media"),
         "STREAMCHAT_BCRYPT_ROUNDS": "4",
         "STREAMCHAT_CHAT_MESSAGES_PER_USER": "1000 per second",
@@ -88,6 +94,7 @@ def site_url() -> Iterator[str]:
             start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
+    _site["database_url"] = env["DATABASE_URL"]
     try:
         _wait_until_healthy(url, server, log)
         yield url
@@ -98,6 +105,16 @@ def site_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def _site_database_url(run_dir: Path) -> str:
+    return f"sqlite:///{run_dir / 'site.db'}"
+
+
+@pytest.fixture(scope="session")
+def site_database_url(site_url: str) -> str:
+    """The database of the site under test, for checks the API cannot make."""
+    return _site["database_url"]
 
 
 @pytest.fixture(scope="session")
