@@ -41,6 +41,6 @@ def validation_error(fields: dict[str, str]) -> AppError:
     return AppError(400, "validation_failed", message, fields=fields)
 
 
-def not_found(what: str) -> AppError:
+def not_found(kind: str) -> AppError:
     """Build a 404 for a missing object, e.g. ``not_found("Message")``."""
-    return AppError(404, "not_found", f"{what} not found.")
+    return AppError(404, "not_found", f"{kind} not found.")

@@ -5,7 +5,7 @@ import logging
 import reflex as rx
 
 from streamchat.api import create_api
-from streamchat.pages.index import index
+from streamchat.pages.index import ON_LOAD, index
 from streamchat.realtime import run_bus
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -17,4 +17,4 @@ app = rx.App(
     theme=rx.theme(appearance="dark", accent_color="violet"),
 )
 app.register_lifespan_task(run_bus)
-app.add_page(index, route="/", title="StreamChat")
+app.add_page(index, route="/", title="StreamChat", on_load=ON_LOAD)

@@ -27,7 +27,7 @@ def create_api() -> FastAPI:
 
     @api.get("/api/health", tags=["meta"])
     def health(db: SessionDep) -> dict[str, str]:
-        """Report that the site and its database answer."""
+        """Report that the site is up and its database responds."""
         db.exec(sa.select(1))  # type: ignore[call-overload]
         return {"status": "ok"}
 

@@ -114,8 +114,8 @@ def logout(request: Request, db: SessionDep) -> Response:
 @router.get("/auth/session", include_in_schema=False)
 def redeem_ticket(request: Request, ticket: str, db: SessionDep) -> Response:
     """Exchange the page's single-use login ticket for the session cookie."""
-    # A ticket is worth a session, so only a navigation started by this
-    # site's own page may redeem it; a link on another site may not.
+    # A ticket is worth a session. Only a navigation started by this site's
+    # own page may redeem it, never a link on another site.
     if request.headers.get("sec-fetch-site", "same-origin") not in (
         "same-origin",
         "none",

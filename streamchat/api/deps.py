@@ -67,7 +67,7 @@ def check_origin(request: Request) -> None:
 
 @dataclass
 class Identity:
-    """Who sent a request, and with which session if it was a cookie."""
+    """The sender of a request, and its login session when a cookie was used."""
 
     user: User
     session: LoginSession | None

@@ -50,7 +50,7 @@ def _validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every error of ``app`` answer in the error envelope."""
+    """Render every error of ``app`` in the error envelope."""
 
     @app.exception_handler(AppError)
     async def app_error(_request: Request, error: AppError) -> JSONResponse:

@@ -2,6 +2,21 @@
 
 import reflex as rx
 
+from streamchat.components.auth_modal import auth_modal
+from streamchat.components.chat import chat_panel
+from streamchat.components.layout import media_area, site_header
+from streamchat.state.auth import AuthFormState
+from streamchat.state.chat import ChatState
+from streamchat.state.i18n import I18nState
+
+ON_LOAD = [I18nState.load_language, AuthFormState.reset_form, ChatState.load_chat]
+
 
 def index() -> rx.Component:
-    return rx.el.main(rx.el.h1("StreamChat"), class_name="page")
+    """The header, the media area and the chat, with the login modal."""
+    return rx.el.div(
+        site_header(),
+        rx.el.main(media_area(), chat_panel(), class_name="page-main"),
+        auth_modal(),
+        class_name="page",
+    )

@@ -52,7 +52,7 @@ def hit(rule: str, key: str, message: str) -> None:
 
 
 def count(rule: str, key: str) -> None:
-    """Count one use of ``rule`` for ``key`` and never raise."""
+    """Count one use of ``rule`` for ``key`` without raising."""
     if _active(rule):
         _limiter().hit(_parse(rule), key)
 

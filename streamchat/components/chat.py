@@ -1,0 +1,168 @@
+"""The chat panel: the message list, likes, and the input of a logged-in user."""
+
+# NOTE: Reflex 0.10.1 types state vars and event handlers for pyright; under
+# mypy, `State.var.method()` and `State.handler(arg)` look like errors.
+# mypy: disable-error-code="attr-defined,operator"
+from typing import Any
+
+import reflex as rx
+
+from streamchat.state.auth import AuthFormState
+from streamchat.state.chat import ChatState
+from streamchat.state.i18n import t
+from streamchat.state.messages import ChatMessage
+
+
+def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
+    """A heart with the count; visitors are asked to log in instead."""
+    content = (
+        rx.icon("heart", size=14, class_name="like-icon"),
+        rx.el.span(message.likes, class_name="like-count"),
+    )
+    return rx.cond(
+        ChatState.is_logged_in,
+        rx.el.button(
+            *content,
+            type="button",
+            class_name=rx.cond(message.liked, "like-button liked", "like-button"),
+            aria_pressed=rx.cond(message.liked, "true", "false"),
+            title=t("chat.like"),
+            on_click=ChatState.toggle_like(message.id),
+        ),
+        rx.el.button(
+            *content,
+            type="button",
+            class_name="like-button inactive",
+            aria_disabled="true",
+            title=t("chat.login_to_like"),
+            on_click=[
+                AuthFormState.open_modal("login"),
+                rx.toast.info(t("chat.login_to_like")),
+            ],
+        ),
+    )
+
+
+def delete_button(message: rx.Var[ChatMessage]) -> rx.Component:
+    """A small button on the user's own messages (an admin's on every one)."""
+    return rx.cond(
+        ChatState.is_logged_in
+        & ((message.author_id == ChatState.user_id) | ChatState.is_admin),
+        rx.el.button(
+            rx.icon("trash-2", size=13),
+            type="button",
+            class_name="delete-button",
+            title=t("chat.delete"),
+            aria_label=t("chat.delete"),
+            on_click=ChatState.delete_message(message.id),
+        ),
+    )
+
+
+def message_row(message: rx.Var[ChatMessage]) -> rx.Component:
+    """One message: avatar, author, local time, plain text, like button."""
+    return rx.el.article(
+        rx.el.img(
+            src=message.author_avatar,
+            alt="",
+            loading="lazy",
+            class_name="avatar",
+        ),
+        rx.el.div(
+            rx.el.div(
+                rx.el.span(message.author_name, class_name="author"),
+                rx.moment(message.created_at, format="HH:mm", local=True),
+                delete_button(message),
+                class_name="message-meta",
+            ),
+            rx.el.p(message.text, class_name="message-text"),
+            class_name="message-body",
+        ),
+        like_button(message),
+        id="message-" + message.id.to_string(),
+        custom_attrs={"data-message-id": message.id},
+        class_name="chat-message",
+    )
+
+
+def message_list() -> rx.Component:
+    """The scrolling list, newest at the bottom, with paging and empty state."""
+    return rx.auto_scroll(
+        rx.cond(
+            ChatState.has_older,
+            rx.el.button(
+                t("chat.load_older"),
+                type="button",
+                class_name="load-older",
+                disabled=ChatState.loading_older,
+                on_click=ChatState.load_older,
+            ),
+        ),
+        rx.cond(
+            ChatState.loaded,
+            rx.cond(
+                ChatState.messages.length() > 0,
+                rx.foreach(ChatState.messages, message_row),
+                rx.el.p(t("chat.empty"), class_name="chat-empty"),
+            ),
+            rx.el.p(t("chat.loading"), class_name="chat-loading", aria_busy="true"),
+        ),
+        id="chat-messages",
+        role="log",
+        aria_live="polite",
+        class_name="chat-messages",
+    )
+
+
+def error_line(key: Any, class_name: str) -> rx.Component:
+    """A translated error from a state's catalogue key, when there is one."""
+    return rx.cond(key != "", rx.el.p(t(key), role="alert", class_name=class_name))
+
+
+def chat_input() -> rx.Component:
+    """The input and send button; Enter sends and the input clears."""
+    return rx.form(
+        rx.el.div(
+            rx.el.input(
+                id="chat-input",
+                name="text",
+                placeholder=t("chat.placeholder"),
+                aria_label=t("chat.placeholder"),
+                max_length=500,
+                auto_complete="off",
+                class_name="chat-input",
+            ),
+            rx.el.button(
+                rx.el.img(src="/img/send.png", alt=t("chat.send")),
+                type="submit",
+                class_name="send-button",
+                title=t("chat.send"),
+            ),
+            class_name="chat-input-wrapper",
+        ),
+        error_line(ChatState.send_error, "field-error send-error"),
+        on_submit=ChatState.send_message,
+        reset_on_submit=True,
+        class_name="chat-form",
+    )
+
+
+def login_prompt() -> rx.Component:
+    """What a visitor sees in place of the input."""
+    return rx.el.button(
+        t("chat.login_to_chat"),
+        type="button",
+        class_name="chat-login-prompt",
+        on_click=AuthFormState.open_modal("login"),
+    )
+
+
+def chat_panel() -> rx.Component:
+    """The chat column beside (or, on phones, below) the media area."""
+    return rx.el.section(
+        rx.el.h2(t("chat.title"), class_name="chat-title"),
+        message_list(),
+        error_line(ChatState.action_error, "field-error action-error"),
+        rx.cond(ChatState.is_logged_in, chat_input(), login_prompt()),
+        class_name="chat",
+    )

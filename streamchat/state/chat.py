@@ -1,0 +1,233 @@
+"""The chat: the message list, sending, likes, and live updates from the bus.
+
+Each open page runs one background listener. It subscribes to the bus, then
+fetches what the page has not seen yet, and from then on drains every queued
+event into one state update. Subscribing before fetching leaves no gap, and
+merging by message id leaves no duplicates, also after a reconnect.
+"""
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import reflex as rx
+from reflex_base.event import EventSpec
+
+from streamchat.db import session_scope
+from streamchat.errors import AppError
+from streamchat.models import User
+from streamchat.realtime import Event, Subscription, get_bus
+from streamchat.services import chat
+from streamchat.state.auth import AuthState
+from streamchat.state.errors import error_keys
+from streamchat.state.live import client_connected
+from streamchat.state.messages import (
+    ChatMessage,
+    apply_events,
+    ends_session,
+    from_public,
+    merge,
+)
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+# A listener whose tab has gone notices it within this many seconds.
+IDLE_CHECK_SECONDS = 15.0
+SEND_ERRORS = {
+    "muted": "chat.muted",
+    "banned": "chat.banned",
+    "rate_limited": "chat.rate_limited",
+    "not_authenticated": "chat.login_to_chat",
+}
+ACTION_ERRORS = {"not_found": "chat.not_found", "forbidden": "chat.forbidden"}
+
+
+def _fetch(**query: Any) -> dict[str, Any]:
+    with session_scope() as db:
+        return chat.list_messages(db, **query)
+
+
+def _post(user_id: int, text: str) -> dict[str, Any]:
+    with session_scope(write=True) as db:
+        return chat.post_message(db, user_id, text)
+
+
+def _like(user_id: int, message_id: int, action: str) -> dict[str, Any]:
+    with session_scope(write=True) as db:
+        return chat.set_like(db, user_id, message_id, action)
+
+
+def _delete(user_id: int, message_id: int) -> None:
+    with session_scope(write=True) as db:
+        user = db.get(User, user_id)
+        if user is None:
+            raise AppError(401, "not_authenticated", "Log in to post messages.")
+        chat.delete_message(db, user, message_id)
+
+
+class ChatState(AuthState):
+    """The messages this page shows and the chat actions of its user."""
+
+    messages: list[ChatMessage] = []
+    loaded: bool = False
+    has_older: bool = False
+    loading_older: bool = False
+    # Catalogue keys of the last error, shown next to the input or the list.
+    send_error: str = ""
+    action_error: str = ""
+    _viewer_id: int = 0
+    _listener_generation: int = 0
+
+    @rx.event
+    async def load_chat(self) -> EventSpec:
+        """Resolve the user and start this page's listener (also on reconnect)."""
+        await self.resolve_user()
+        if self.user_id != self._viewer_id:
+            # The liked flags belong to another viewer, so load afresh.
+            self.messages = []
+            self.loaded = False
+            self._viewer_id = self.user_id
+        return ChatState.listen
+
+    @rx.event(background=True)
+    async def listen(self) -> None:
+        """Push bus events to this page until its tab disconnects."""
+        async with self:
+            self._listener_generation += 1
+            generation = self._listener_generation
+            token = self.router.session.client_token
+        logger.debug("chat listener %s/%d started", token[:8], generation)
+        while await self._listen_once(token, generation):
+            logger.warning("chat listener %s fell behind, resubscribing", token[:8])
+        logger.debug("chat listener %s/%d stopped", token[:8], generation)
+
+    async def _listen_once(self, token: str, generation: int) -> bool:
+        """Listen on one subscription; True means it overflowed and must renew."""
+        async with get_bus().subscribe() as subscription:
+            await self._catch_up()
+            while not subscription.overflowed:
+                batch = await _next_batch(subscription)
+                if not client_connected(token):
+                    return False
+                if not batch:
+                    continue
+                async with self:
+                    if self._listener_generation != generation:
+                        return False
+                    self._apply(batch)
+        return True
+
+    async def _catch_up(self) -> None:
+        async with self:
+            last_id = self.messages[-1].id if self.loaded and self.messages else None
+            viewer = self.user_id or None
+            loaded = self.loaded
+        if loaded and last_id is None:
+            query: dict[str, Any] = {"limit": PAGE_SIZE}
+        elif loaded:
+            query = {"after_id": last_id, "limit": chat.LIMIT_MAX}
+        else:
+            query = {"limit": PAGE_SIZE}
+        page = await asyncio.to_thread(_fetch, viewer_id=viewer, **query)
+        fetched = [from_public(message) for message in page["messages"]]
+        async with self:
+            if not self.loaded or (last_id is not None and page["has_more"]):
+                # First load, or too much was missed: show the newest page.
+                self.messages = fetched
+                self.has_older = page["has_more"] if "after_id" not in query else True
+            else:
+                self.messages = merge(self.messages, fetched)
+            self.loaded = True
+
+    def _apply(self, batch: list[Event]) -> None:
+        for event in batch:
+            if ends_session(event, self.user_id, self._session_id):
+                self.clear_identity()
+                self._viewer_id = 0
+        messages, trimmed = apply_events(self.messages, batch)
+        self.messages = messages
+        self.has_older = self.has_older or trimmed
+
+    @rx.event
+    async def load_older(self) -> AsyncIterator[None]:
+        """Prepend the page of messages before the oldest one shown."""
+        if not self.messages or self.loading_older:
+            return
+        self.loading_older = True
+        yield
+        try:
+            page = await asyncio.to_thread(
+                _fetch,
+                limit=PAGE_SIZE,
+                before_id=self.messages[0].id,
+                viewer_id=self.user_id or None,
+            )
+        finally:
+            self.loading_older = False
+        older = [from_public(message) for message in page["messages"]]
+        self.messages = merge(self.messages, older)
+        self.has_older = page["has_more"]
+
+    @rx.event
+    async def send_message(self, form: dict[str, Any]) -> Any:
+        """Post the text of the chat form; on failure put the text back."""
+        text = str(form.get("text", ""))
+        await self.resolve_user()
+        if not self.is_logged_in:
+            self.send_error = "chat.login_to_chat"
+            return None
+        try:
+            posted = await asyncio.to_thread(_post, self.user_id, text)
+        except AppError as error:
+            self.send_error = error_keys(error, SEND_ERRORS, "text")["text"]
+            return rx.set_value("chat-input", text)
+
+        self.send_error = ""
+        self.messages = merge(self.messages, [from_public(posted)])
+        return None
+
+    @rx.event
+    async def toggle_like(self, message_id: int) -> None:
+        """Like the message, or take the like back when already liked."""
+        if not self.is_logged_in:
+            return
+        shown = next((m for m in self.messages if m.id == message_id), None)
+        action = "unlike" if shown is not None and shown.liked else "like"
+        try:
+            result = await asyncio.to_thread(_like, self.user_id, message_id, action)
+        except AppError as error:
+            self.action_error = error_keys(error, ACTION_ERRORS, "id")["id"]
+            return
+        self.action_error = ""
+        self.messages = [
+            _with_like(m, result) if m.id == message_id else m for m in self.messages
+        ]
+
+    @rx.event
+    async def delete_message(self, message_id: int) -> None:
+        """Delete one of the user's own messages (or any, for an admin)."""
+        if not self.is_logged_in:
+            return
+        try:
+            await asyncio.to_thread(_delete, self.user_id, message_id)
+        except AppError as error:
+            self.action_error = error_keys(error, ACTION_ERRORS, "id")["id"]
+            return
+        self.action_error = ""
+        self.messages = [m for m in self.messages if m.id != message_id]
+
+
+def _with_like(message: ChatMessage, result: dict[str, Any]) -> ChatMessage:
+    return dataclasses.replace(message, likes=result["likes"], liked=result["liked"])
+
+
+async def _next_batch(subscription: Subscription) -> list[Event]:
+    """Wait for events, up to IDLE_CHECK_SECONDS, and take all that queued."""
+    try:
+        first = await asyncio.wait_for(subscription.get(), IDLE_CHECK_SECONDS)
+    except TimeoutError:
+        return []
+    return [first, *subscription.drain()]
