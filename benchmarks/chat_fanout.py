@@ -36,7 +36,10 @@ from fanout.site import Server, User, login_body, start_bare, start_streamchat
 logger = logging.getLogger("chat_fanout")
 
 # The page's send handler and its payload, as the chat form fires them.
-SEND_EVENT = "streamchat___state___chat____chat_state.send_message"
+SEND_EVENT = (
+    "reflex___state____state.streamchat___state___auth____auth_state"
+    ".streamchat___state___chat____chat_state.send_message"
+)
 LOGIN_USERS = 20
 
 
@@ -142,7 +145,7 @@ async def measure_reflex(run: Run, count: int, args: argparse.Namespace) -> dict
     rows["rss_per_client"] = (procstat.resident_bytes(pid) - before) / count
 
     async def send_from_page(text: str) -> None:
-        await page.send_event(args.page_event, {"text": text})
+        await page.send_event(args.page_event, {"form": {"text": text}})
 
     try:
         rows["rest"] = await phases.one_at_a_time(
