@@ -31,6 +31,7 @@ from fanout.clients import (
     close_all,
     open_all,
 )
+from fanout.profile import Profiler, summarize
 from fanout.site import Server, User, login_body, start_bare, start_streamchat
 
 logger = logging.getLogger("chat_fanout")
@@ -85,6 +86,12 @@ def parse_args() -> argparse.Namespace:
         help="the page's send handler; empty skips the page sends",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the server with py-spy during the reflex flood of the "
+        "largest round and print where the time goes",
+    )
+    parser.add_argument(
         "--rest-seconds",
         type=float,
         default=5.0,
@@ -96,7 +103,10 @@ def parse_args() -> argparse.Namespace:
 class Run:
     """The servers, users and HTTP client shared by every round."""
 
-    def __init__(self, chat: Server, bare: Server, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, chat: Server, bare: Server, http: httpx.AsyncClient, workdir: Path
+    ) -> None:
+        self.workdir = workdir
         self.chat = chat
         self.bare = bare
         self.http = http
@@ -155,7 +165,14 @@ async def measure_reflex(run: Run, count: int, args: argparse.Namespace) -> dict
             rows["page"] = await phases.one_at_a_time(
                 clients, pid, send_from_page, args.messages
             )
+        profiler = None
+        if args.profile and count == max(args.clients):
+            profiler = Profiler(pid, run.workdir / f"profile-{count}.txt")
+            await asyncio.sleep(1.0)  # py-spy attaches to every process first
         rows["flood"] = await phases.flood(clients, pid, run.post_rest, args.flood, 4)
+        if profiler:
+            profiler.stop()
+            rows["profile"] = summarize(profiler.output)
         rows["burst"] = await phases.paced(clients, pid, run.post_rest, args.burst, 1.0)
         if count == args.login_at:
             logins = asyncio.create_task(run.log_in_all())
@@ -231,7 +248,7 @@ async def main() -> None:
     limits = httpx.Limits(max_connections=100)
     try:
         async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-            run = Run(chat, bare, http)
+            run = Run(chat, bare, http, workdir)
             await asyncio.to_thread(run.set_up_users)
             for _ in range(60):  # history, so REST reads return full pages
                 await run.post_rest("Earlier message")
@@ -243,6 +260,10 @@ async def main() -> None:
         chat.stop()
         bare.stop()
     print(report.render(rounds, rest, args))
+    for count, results in rounds.items():
+        if "profile" in results["reflex"]:
+            print(f"\nWhere the server's time goes, page flood, {count} clients:")
+            print(results["reflex"]["profile"])
 
 
 if __name__ == "__main__":
