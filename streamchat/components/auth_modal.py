@@ -10,7 +10,7 @@ from streamchat.state.i18n import t
 
 
 def field_error(field: str) -> rx.Component:
-    """The error of one form field, read out by screen readers."""
+    """Render the error of one form field as an alert for screen readers."""
     return rx.cond(
         AuthFormState.errors.contains(field),
         rx.el.p(
@@ -23,7 +23,7 @@ def field_error(field: str) -> rx.Component:
 
 
 def form_field(form: str, field: str, kind: str, label_key: str) -> rx.Component:
-    """A labelled input with its error below it."""
+    """Render a labelled input with its error below it."""
     input_id = f"{form}-{field}"
     autocomplete = {
         "name": "nickname",
@@ -46,7 +46,7 @@ def form_field(form: str, field: str, kind: str, label_key: str) -> rx.Component
 
 
 def login_form() -> rx.Component:
-    """Email and password."""
+    """Render the login form: email and password."""
     return rx.form(
         form_field("login", "email", "email", "auth.email"),
         form_field("login", "password", "password", "auth.password"),
@@ -63,7 +63,7 @@ def login_form() -> rx.Component:
 
 
 def register_form() -> rx.Component:
-    """Name, email and password."""
+    """Render the sign-up form: name, email and password."""
     return rx.form(
         form_field("register", "name", "text", "auth.name"),
         form_field("register", "email", "email", "auth.email"),
@@ -82,7 +82,7 @@ def register_form() -> rx.Component:
 
 
 def auth_modal() -> rx.Component:
-    """The dialog with a tab for logging in and one for signing up."""
+    """Render the dialog with a login tab and a sign-up tab."""
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(t("auth.title"), class_name="modal-title"),

@@ -14,7 +14,7 @@ from streamchat.state.messages import ChatMessage
 
 
 def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
-    """A heart with the count; visitors are asked to log in instead."""
+    """Render a heart with the count; for visitors it opens the login modal."""
     content = (
         rx.icon("heart", size=14, class_name="like-icon"),
         rx.el.span(message.likes, class_name="like-count"),
@@ -33,7 +33,6 @@ def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
             *content,
             type="button",
             class_name="like-button inactive",
-            aria_disabled="true",
             title=t("chat.login_to_like"),
             on_click=[
                 AuthFormState.open_modal("login"),
@@ -44,7 +43,7 @@ def like_button(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def delete_button(message: rx.Var[ChatMessage]) -> rx.Component:
-    """A small button on the user's own messages (an admin's on every one)."""
+    """Render a small delete button on own messages, or on all for an admin."""
     return rx.cond(
         ChatState.is_logged_in
         & ((message.author_id == ChatState.user_id) | ChatState.is_admin),
@@ -60,7 +59,7 @@ def delete_button(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def message_row(message: rx.Var[ChatMessage]) -> rx.Component:
-    """One message: avatar, author, local time, plain text, like button."""
+    """Render one message: avatar, author, local time, plain text, likes."""
     return rx.el.article(
         rx.el.img(
             src=message.author_avatar,
@@ -86,7 +85,7 @@ def message_row(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def message_list() -> rx.Component:
-    """The scrolling list, newest at the bottom, with paging and empty state."""
+    """Render the scrolling list, newest at the bottom, with paging."""
     return rx.auto_scroll(
         rx.cond(
             ChatState.has_older,
@@ -115,12 +114,12 @@ def message_list() -> rx.Component:
 
 
 def error_line(key: Any, class_name: str) -> rx.Component:
-    """A translated error from a state's catalogue key, when there is one."""
+    """Render the translated error of a catalogue key, if the key is set."""
     return rx.cond(key != "", rx.el.p(t(key), role="alert", class_name=class_name))
 
 
 def chat_input() -> rx.Component:
-    """The input and send button; Enter sends and the input clears."""
+    """Render the input and send button. Enter sends and clears the input."""
     return rx.form(
         rx.el.div(
             rx.el.input(
@@ -148,7 +147,7 @@ def chat_input() -> rx.Component:
 
 
 def login_prompt() -> rx.Component:
-    """What a visitor sees in place of the input."""
+    """Render the login prompt that visitors get in place of the input."""
     return rx.el.button(
         t("chat.login_to_chat"),
         type="button",
@@ -158,7 +157,7 @@ def login_prompt() -> rx.Component:
 
 
 def chat_panel() -> rx.Component:
-    """The chat column beside (or, on phones, below) the media area."""
+    """Render the chat column beside the media area, or below it on phones."""
     return rx.el.section(
         rx.el.h2(t("chat.title"), class_name="chat-title"),
         message_list(),

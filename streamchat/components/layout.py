@@ -10,7 +10,7 @@ from streamchat.state.i18n import I18nState, t
 
 
 def language_toggle() -> rx.Component:
-    """RU and EN buttons; the pressed one is the current language."""
+    """Render the RU and EN buttons. The pressed one is the current language."""
     return rx.el.div(
         *[
             rx.el.button(
@@ -38,7 +38,7 @@ def authorized_actions() -> rx.Component:
 
 
 def user_chip() -> rx.Component:
-    """The logged-in user's avatar and name."""
+    """Render the logged-in user's avatar and name."""
     return rx.el.span(
         rx.el.img(src=AuthState.user_avatar, alt="", class_name="avatar small"),
         rx.el.span(AuthState.user_name, class_name="user-name"),
@@ -47,7 +47,7 @@ def user_chip() -> rx.Component:
 
 
 def account_buttons() -> rx.Component:
-    """The login button for visitors, the user's actions after login."""
+    """Render the login button for visitors, the user's actions after login."""
     return rx.cond(
         AuthState.is_logged_in,
         rx.el.div(
@@ -71,7 +71,7 @@ def account_buttons() -> rx.Component:
 
 
 def site_header() -> rx.Component:
-    """The top bar: the site name, the language toggle and the account."""
+    """Render the top bar: site name, language toggle and account buttons."""
     return rx.el.header(
         rx.el.a(
             rx.el.span("Stream", class_name="logo-a"),
@@ -86,7 +86,7 @@ def site_header() -> rx.Component:
 
 
 def media_empty() -> rx.Component:
-    """The placeholder shown while there is no video and no broadcast."""
+    """Render the placeholder for when there is no video and no broadcast."""
     return rx.el.div(
         rx.icon("tv-minimal-play", size=48, class_name="media-empty-icon"),
         rx.el.h2(t("media.empty_title")),
@@ -96,5 +96,5 @@ def media_empty() -> rx.Component:
 
 
 def media_area() -> rx.Component:
-    """The main media slot: the video player or live broadcast goes here."""
+    """Render the main media slot, where the player or the broadcast goes."""
     return rx.el.section(media_empty(), class_name="media-area")

@@ -13,7 +13,7 @@ ON_LOAD = [I18nState.load_language, AuthFormState.reset_form, ChatState.load_cha
 
 
 def index() -> rx.Component:
-    """The header, the media area and the chat, with the login modal."""
+    """Render the header, the media area, the chat and the login modal."""
     return rx.el.div(
         site_header(),
         rx.el.main(media_area(), chat_panel(), class_name="page-main"),

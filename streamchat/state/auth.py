@@ -1,4 +1,4 @@
-"""Who is logged in on this page, and the login and registration forms.
+"""The logged-in user of a page, and the login and registration forms.
 
 The session cookie is HttpOnly and Reflex's websocket cannot set cookies, so
 a successful form creates a single-use login ticket and the browser navigates
@@ -58,7 +58,7 @@ def _find_identity(token: str) -> tuple[User, int] | None:
 class AuthState(rx.State):
     """The logged-in user of this page; the base of states that need one."""
 
-    # The user's own display data; 0 means nobody is logged in.
+    # The user's own display data. A user_id of 0 means no user is logged in.
     user_id: int = 0
     user_name: str = ""
     user_avatar: str = ""

@@ -22,7 +22,12 @@ from streamchat.realtime import Event, Subscription, get_bus
 from streamchat.services import chat
 from streamchat.state.auth import AuthState
 from streamchat.state.errors import error_keys
-from streamchat.state.live import client_connected
+from streamchat.state.live import (
+    claim_listener,
+    client_connected,
+    is_current_listener,
+    release_listener,
+)
 from streamchat.state.messages import (
     ChatMessage,
     apply_events,
@@ -79,7 +84,6 @@ class ChatState(AuthState):
     send_error: str = ""
     action_error: str = ""
     _viewer_id: int = 0
-    _listener_generation: int = 0
 
     @rx.event
     async def load_chat(self) -> EventSpec:
@@ -95,16 +99,19 @@ class ChatState(AuthState):
     @rx.event(background=True)
     async def listen(self) -> None:
         """Push bus events to this page until its tab disconnects."""
-        async with self:
-            self._listener_generation += 1
-            generation = self._listener_generation
-            token = self.router.session.client_token
-        logger.debug("chat listener %s/%d started", token[:8], generation)
-        while await self._listen_once(token, generation):
-            logger.warning("chat listener %s fell behind, resubscribing", token[:8])
-        logger.debug("chat listener %s/%d stopped", token[:8], generation)
+        token = self.router.session.client_token
+        listener_id = claim_listener(token)
+        logger.debug("chat listener %d started", listener_id)
+        try:
+            while await self._listen_once(token, listener_id):
+                logger.warning(
+                    "chat listener %d fell behind, resubscribing", listener_id
+                )
+        finally:
+            release_listener(token, listener_id)
+            logger.debug("chat listener %d stopped", listener_id)
 
-    async def _listen_once(self, token: str, generation: int) -> bool:
+    async def _listen_once(self, token: str, listener_id: int) -> bool:
         """Listen on one subscription; True means it overflowed and must renew."""
         async with get_bus().subscribe() as subscription:
             await self._catch_up()
@@ -112,12 +119,11 @@ class ChatState(AuthState):
                 batch = await _next_batch(subscription)
                 if not client_connected(token):
                     return False
-                if not batch:
-                    continue
-                async with self:
-                    if self._listener_generation != generation:
-                        return False
-                    self._apply(batch)
+                if not is_current_listener(token, listener_id):
+                    return False
+                if batch:
+                    async with self:
+                        self._apply(batch)
         return True
 
     async def _catch_up(self) -> None:

@@ -7,7 +7,7 @@ from streamchat import events
 from streamchat.realtime import Event
 
 # The page keeps at most this many messages; older ones are paged in again
-# with "show older" when the reader asks.
+# with "show older" on request.
 KEPT_MAX = 300
 
 
