@@ -220,6 +220,8 @@ async def measure_round(run: Run, count: int, args: argparse.Namespace) -> dict:
     results["bare"] = await measure_plain(
         run, run.bare, bare_clients, run.post_bare, args
     )
+    for row in report.round_rows(count, results):
+        logger.info("%s", row)
     return results
 
 
@@ -247,7 +249,7 @@ async def main() -> None:
     bare = start_bare(args.port + 1, workdir)
     limits = httpx.Limits(max_connections=100)
     try:
-        async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        async with httpx.AsyncClient(timeout=15, limits=limits) as http:
             run = Run(chat, bare, http, workdir)
             await asyncio.to_thread(run.set_up_users)
             for _ in range(60):  # history, so REST reads return full pages

@@ -8,6 +8,7 @@ server's /proc entries show.
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 import httpx
 from fanout import procstat
 from fanout.clients import TRACKER, Receiver
+
+logger = logging.getLogger(__name__)
 
 Sender = Callable[[str], Awaitable[None]]
 
@@ -38,6 +41,7 @@ class PhaseResult:
     clients: int
     latencies: list[float] = field(default_factory=list)
     missed: int = 0
+    failed_sends: int = 0
     cpu_seconds: float = 0.0
     payload_bytes: int = 0
     elapsed: float = 0.0
@@ -73,6 +77,7 @@ class Measurement:
         self.clients = clients
         self.pid = pid
         self.sent: dict[str, float] = {}
+        self.failed_sends = 0
         TRACKER.expected = len(clients)
         self.cpu = procstat.cpu_seconds(pid)
         self.bytes = sum(client.payload_bytes for client in clients)
@@ -81,12 +86,18 @@ class Measurement:
         nonce = next_nonce()
         complete = TRACKER.expect(nonce)
         self.sent[nonce] = time.monotonic()
-        await sender(f"Fan-out benchmark message {nonce}")
+        try:
+            await sender(f"Fan-out benchmark message {nonce}")
+        except (httpx.HTTPError, RuntimeError) as error:
+            # The message may still arrive, so it stays expected.
+            self.failed_sends += 1
+            logger.warning("sending %s failed: %r", nonce, error)
         return complete
 
     async def finish(self) -> PhaseResult:
         await asyncio.sleep(SETTLE)
         result = PhaseResult(len(self.sent), len(self.clients))
+        result.failed_sends = self.failed_sends
         result.cpu_seconds = procstat.cpu_seconds(self.pid) - self.cpu
         result.payload_bytes = sum(c.payload_bytes for c in self.clients) - self.bytes
         last = max(self.sent.values(), default=0.0)

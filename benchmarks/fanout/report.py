@@ -29,12 +29,29 @@ def _row(count: int, target: str, phase: str, result: PhaseResult) -> str:
         f"{result.percentile(0.5) * 1000:.0f}",
         f"{result.percentile(0.99) * 1000:.0f}",
         f"{result.percentile(1.0) * 1000:.0f}",
-        f"{result.missed} of {result.messages * result.clients}",
+        _missed(result),
         f"{result.cpu_per_update * 1e6:.0f}",
         f"{result.bytes_per_update:.0f}",
         f"{result.rate:.0f}" if phase == "flood" else "",
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def _missed(result: PhaseResult) -> str:
+    text = f"{result.missed} of {result.messages * result.clients}"
+    if result.failed_sends:
+        text += f" ({result.failed_sends} sends failed)"
+    return text
+
+
+def round_rows(count: int, results: dict[str, Any]) -> list[str]:
+    """Return the table rows of one round, one per target and phase."""
+    rows = []
+    for target in ("reflex", "observers", "bare"):
+        for phase, result in results[target].items():
+            if isinstance(result, PhaseResult):
+                rows.append(_row(count, target, phase, result))
+    return rows
 
 
 def _ratio(numerator: float, denominator: float) -> str:
@@ -70,10 +87,7 @@ def render(
         HEADER,
     ]
     for count, results in rounds.items():
-        for target in ("reflex", "observers", "bare"):
-            for phase, result in results[target].items():
-                if isinstance(result, PhaseResult):
-                    lines.append(_row(count, target, phase, result))
+        lines += round_rows(count, results)
     lines += [
         "",
         "| clients | load average | connect s (reflex, observers, bare) | "
