@@ -33,6 +33,21 @@ def next_nonce() -> str:
     return f"fanout-{os.getpid()}-{next(_counter)}"
 
 
+async def wait_idle(pid: int, limit: float = 60.0) -> None:
+    """Wait until the server uses under a fifth of a core, at most ``limit`` s.
+
+    A phase that timed out leaves a backlog, and the next phase must not pay
+    for it.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = procstat.cpu_seconds(pid)
+        await asyncio.sleep(0.5)
+        if procstat.cpu_seconds(pid) - before < 0.1:
+            return
+    logger.warning("server %d still busy after %.0f s", pid, limit)
+
+
 @dataclass
 class PhaseResult:
     """What the clients received during one phase and what it cost the server."""
@@ -126,6 +141,7 @@ async def one_at_a_time(
     pause: float = 0.05,
 ) -> PhaseResult:
     """Send ``count`` messages, each after every client has the one before."""
+    await wait_idle(pid)
     measurement = Measurement(clients, pid)
     for _ in range(count):
         complete = await measurement.send(sender)
@@ -142,6 +158,7 @@ async def paced(
     seconds: float,
 ) -> PhaseResult:
     """Send ``count`` messages spread evenly over ``seconds``; 0 means at once."""
+    await wait_idle(pid)
     measurement = Measurement(clients, pid)
     started = time.monotonic()
 
@@ -166,6 +183,7 @@ async def flood(
     concurrency: int,
 ) -> PhaseResult:
     """Send ``count`` messages from ``concurrency`` senders as fast as accepted."""
+    await wait_idle(pid)
     measurement = Measurement(clients, pid)
     gate = asyncio.Semaphore(concurrency)
 
