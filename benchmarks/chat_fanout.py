@@ -142,7 +142,14 @@ class Run:
             )
             response.raise_for_status()
 
-        await asyncio.gather(*(log_in(user) for user in self.login_users))
+        results = await asyncio.gather(
+            *(log_in(user) for user in self.login_users), return_exceptions=True
+        )
+        failed = [r for r in results if isinstance(r, Exception)]
+        if failed:
+            logger.warning(
+                "%d of %d logins failed: %r", len(failed), len(results), failed[0]
+            )
 
 
 async def measure_reflex(run: Run, count: int, args: argparse.Namespace) -> dict:

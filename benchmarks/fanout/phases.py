@@ -125,6 +125,14 @@ class Measurement:
                     result.latencies.append(arrived - sent_at)
                     last = max(last, arrived)
         result.elapsed = last - min(self.sent.values(), default=last)
+        logger.info(
+            "%d clients: p50 %.0f ms, p99 %.0f ms, max %.0f ms, %d missed, "
+            "%.0f µs CPU and %.0f bytes per update, %.1f messages/s",
+            result.clients, result.percentile(0.5) * 1000,
+            result.percentile(0.99) * 1000, result.percentile(1.0) * 1000,
+            result.missed, result.cpu_per_update * 1e6, result.bytes_per_update,
+            result.rate,
+        )  # fmt: skip
         return result
 
 
