@@ -261,10 +261,11 @@ async def main() -> None:
             await asyncio.to_thread(run.set_up_users)
             for _ in range(60):  # history, so REST reads return full pages
                 await run.post_rest("Earlier message")
+            # First, while no listener or socket of a round is still closing.
+            rest = await compare_rest(run, args.rest_seconds)
             rounds = {
                 count: await measure_round(run, count, args) for count in args.clients
             }
-            rest = await compare_rest(run, args.rest_seconds)
     finally:
         chat.stop()
         bare.stop()
