@@ -10,6 +10,9 @@ STREAM_ENDED = "stream_ended"
 VIEWERS = "viewers"
 WELCOME = "welcome"
 ERROR = "error"
+# Sent by the bus after it lost events (Redis was unreachable): a subscriber
+# reloads what it shows from the database.
+RESYNC = "resync"
 
 # Events for one user only.
 SESSION_ENDED = "session_ended"

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 # reader cannot make the process buffer without bound. It catches up from the
 # database when it resubscribes.
 SUBSCRIBER_QUEUE_SIZE = 10_000
+# Media chunks are larger and useless once late, so a media subscriber gets a
+# shorter queue and is closed sooner when it falls behind.
+MEDIA_QUEUE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,34 @@ class Subscription:
         return events
 
 
+class MediaSubscription:
+    """A queue of broadcast media chunks for one viewer."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(MEDIA_QUEUE_SIZE)
+        self.overflowed = False
+
+    def deliver(self, chunk: bytes) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(chunk)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            logger.warning("media subscriber fell %d chunks behind", MEDIA_QUEUE_SIZE)
+
+    async def get(self) -> bytes:
+        return await self.queue.get()
+
+
 class Bus(Protocol):
     def publish(self, event: Event) -> None: ...
 
     def subscribe(self) -> AbstractAsyncContextManager[Subscription]: ...
+
+    def publish_media(self, chunk: bytes) -> None: ...
+
+    def subscribe_media(self) -> AbstractAsyncContextManager[MediaSubscription]: ...
 
     async def start(self) -> None: ...
 
@@ -84,6 +111,7 @@ class LocalBus:
 
     def __init__(self) -> None:
         self._subscribers: set[Subscription] = set()
+        self._media_subscribers: set[MediaSubscription] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
 
@@ -92,25 +120,37 @@ class LocalBus:
 
     async def stop(self) -> None:
         self._subscribers.clear()
+        self._media_subscribers.clear()
 
     def publish(self, event: Event) -> None:
         """Queue ``event`` for every subscriber; safe from any thread."""
+        self._call_on_loop(self._fan_out, event, event.type)
+
+    def publish_media(self, chunk: bytes) -> None:
+        """Queue a broadcast media chunk for every media subscriber."""
+        self._call_on_loop(self._fan_out_media, chunk, "media chunk")
+
+    def _call_on_loop(self, function: Any, argument: Any, what: str) -> None:
         loop = self._loop
         if loop is None:
-            logger.debug("bus not started, dropping %s", event.type)
+            logger.debug("bus not started, dropping %s", what)
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._fan_out(event)
-        else:
-            loop.call_soon_threadsafe(self._fan_out, event)
+            function(argument)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(function, argument)
 
     def _fan_out(self, event: Event) -> None:
         for subscription in tuple(self._subscribers):
             subscription.deliver(event)
+
+    def _fan_out_media(self, chunk: bytes) -> None:
+        for subscription in tuple(self._media_subscribers):
+            subscription.deliver(chunk)
 
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[Subscription]:
@@ -122,6 +162,17 @@ class LocalBus:
             yield subscription
         finally:
             self._subscribers.discard(subscription)
+
+    @asynccontextmanager
+    async def subscribe_media(self) -> AsyncIterator[MediaSubscription]:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        subscription = MediaSubscription()
+        self._media_subscribers.add(subscription)
+        try:
+            yield subscription
+        finally:
+            self._media_subscribers.discard(subscription)
 
     @property
     def subscriber_count(self) -> int:

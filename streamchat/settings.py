@@ -29,7 +29,15 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("REDIS_URL", "STREAMCHAT_REDIS_URL"),
     )
+    # Connections each backend worker keeps open to PostgreSQL, and how many
+    # more it may open under load. Every worker of every process has its own
+    # pool, so processes x workers x (size + overflow) must stay below the
+    # server's max_connections (100 by default).
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
     media_dir: Path = DEFAULT_DATA_DIR / "media"
+    # The largest video file accepted, in bytes, counted on the bytes received.
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
 
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     session_days: int = Field(default=30, ge=1)

@@ -33,6 +33,10 @@ from streamchat.db import get_engine  # noqa: E402
 from streamchat.realtime import run_bus  # noqa: E402
 from streamchat.services import ratelimit  # noqa: E402
 from streamchat.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
+from tests.backends import (  # noqa: E402
+    create_postgres_database,
+    drop_postgres_database,
+)
 from tests.factories import Account, register_account  # noqa: E402
 
 
@@ -43,13 +47,36 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture(
+    scope="session",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Point the run at a database: the SQLite file, or a new PostgreSQL one.
+
+    Every test that uses the database runs once on each. The PostgreSQL
+    database is created empty for this run and dropped at its end.
+    """
+    url = os.environ["DATABASE_URL"]
+    if request.param == "postgresql":
+        url = create_postgres_database()
+    get_engine().dispose()
+    get_engine.cache_clear()
+    get_settings().database_url = url
+    yield url
+    get_engine().dispose()
+    get_engine.cache_clear()
+    if request.param == "postgresql":
+        drop_postgres_database(url)
+
+
 @pytest.fixture(scope="session")
-def migrated_database() -> str:
+def migrated_database(database_url: str) -> str:
     """Build the schema with the Alembic migrations, as production does."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
-    return get_settings().database_url
+    return database_url
 
 
 @pytest.fixture(autouse=True)

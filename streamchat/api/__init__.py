@@ -5,7 +5,16 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from streamchat.api import auth, chat, notifications, tokens, users, ws
+from streamchat.api import (
+    auth,
+    chat,
+    media,
+    notifications,
+    tokens,
+    users,
+    videos,
+    ws,
+)
 from streamchat.api.deps import SessionDep
 from streamchat.api.errors import install_error_handlers
 from streamchat.errors import AppError
@@ -22,7 +31,7 @@ def create_api() -> FastAPI:
     """Build the API app with every router and the error envelope."""
     api = FastAPI(title="StreamChat API", version="1.0", description=DESCRIPTION)
     install_error_handlers(api)
-    for module in (auth, chat, tokens, notifications, users, ws):
+    for module in (auth, chat, tokens, notifications, users, videos, media, ws):
         api.include_router(module.router)
 
     @api.get("/api/health", tags=["meta"])

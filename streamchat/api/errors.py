@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -75,6 +76,15 @@ def install_error_handlers(app: FastAPI) -> None:
         for key, value in (error.headers or {}).items():
             response.headers[key] = value
         return response
+
+    @app.exception_handler(sa.exc.TimeoutError)
+    async def database_busy(request: Request, _error: Exception) -> JSONResponse:
+        # Every pooled connection stayed in use for the whole pool timeout.
+        logger.warning(
+            "database pool exhausted on %s %s", request.method, request.url.path
+        )
+        message = "The site is busy right now. Try again in a moment."
+        return error_response(AppError(503, "unavailable", message, retry_after=1))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -42,6 +42,7 @@ PUBLIC_EVENTS = frozenset(
         events.STREAM_STARTED,
         events.STREAM_ENDED,
         events.VIEWERS,
+        events.RESYNC,
     }
 )
 

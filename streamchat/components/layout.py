@@ -5,8 +5,10 @@
 # mypy: disable-error-code="attr-defined,operator"
 import reflex as rx
 
+from streamchat.components.video import upload_button, video_player
 from streamchat.state.auth import AuthFormState, AuthState
 from streamchat.state.i18n import I18nState, t
+from streamchat.state.video import VideoState
 
 
 def language_toggle() -> rx.Component:
@@ -18,7 +20,10 @@ def language_toggle() -> rx.Component:
                 type="button",
                 class_name="lang-option",
                 aria_pressed=rx.cond(I18nState.current_lang == code, "true", "false"),
-                on_click=I18nState.set_language(code),
+                on_click=[
+                    I18nState.set_language(code),
+                    VideoState.set_language(code),
+                ],
             )
             for code in ("ru", "en")
         ],
@@ -34,7 +39,7 @@ def authorized_actions() -> rx.Component:
     Features add their buttons here; the block sits in ``.authorized-buttons``
     before the logout button.
     """
-    return rx.el.div(class_name="user-actions")
+    return rx.el.div(upload_button(), class_name="user-actions")
 
 
 def user_chip() -> rx.Component:
@@ -97,4 +102,4 @@ def media_empty() -> rx.Component:
 
 def media_area() -> rx.Component:
     """Render the main media slot, where the player or the broadcast goes."""
-    return rx.el.section(media_empty(), class_name="media-area")
+    return rx.el.section(video_player(empty=media_empty()), class_name="media-area")

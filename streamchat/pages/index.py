@@ -8,8 +8,14 @@ from streamchat.components.layout import media_area, site_header
 from streamchat.state.auth import AuthFormState
 from streamchat.state.chat import ChatState
 from streamchat.state.i18n import I18nState
+from streamchat.state.video import VideoState
 
-ON_LOAD = [I18nState.load_language, AuthFormState.reset_form, ChatState.load_chat]
+ON_LOAD = [
+    I18nState.load_language,
+    AuthFormState.reset_form,
+    VideoState.load_video,
+    ChatState.load_chat,
+]
 
 
 def index() -> rx.Component:

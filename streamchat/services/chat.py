@@ -186,8 +186,11 @@ def _insert_like(db: Session, user_id: int, message_id: int) -> bool:
         insert(Like)
         .values(message_id=message_id, user_id=user_id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["message_id", "user_id"])
+        .returning(col(Like.id))
     )
-    return db.exec(statement).rowcount == 1  # type: ignore[call-overload]
+    # SQLAlchemy adds RETURNING to this insert on PostgreSQL, and rowcount is
+    # then -1, so the returned row tells whether the insert happened.
+    return db.exec(statement).first() is not None  # type: ignore[call-overload]
 
 
 def _delete_like(db: Session, user_id: int, message_id: int) -> bool:

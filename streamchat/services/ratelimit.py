@@ -6,6 +6,7 @@ import time
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -15,12 +16,34 @@ from streamchat.settings import get_settings
 logger = logging.getLogger(__name__)
 
 
+# Seconds a rate-limit check waits for Redis before the request fails.
+REDIS_TIMEOUT = 2.0
+
+
 @lru_cache
 def _limiter() -> MovingWindowRateLimiter:
     redis_url = get_settings().redis_url
-    storage = storage_from_string(redis_url) if redis_url else MemoryStorage()
+    if redis_url:
+        storage = storage_from_string(
+            redis_url,
+            wrap_exceptions=True,
+            socket_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=REDIS_TIMEOUT,
+        )
+    else:
+        storage = MemoryStorage()
     assert isinstance(storage, Storage)
     return MovingWindowRateLimiter(storage)
+
+
+def _unavailable(error: StorageError) -> AppError:
+    logger.warning("rate-limit storage failed: %s", error.storage_error)
+    return AppError(
+        503,
+        "unavailable",
+        "The site cannot check rate limits right now. Try again in a moment.",
+        retry_after=5,
+    )
 
 
 @lru_cache
@@ -40,21 +63,43 @@ def _too_many(rule: str, key: str, message: str) -> AppError:
 
 
 def check(rule: str, key: str, message: str) -> None:
-    """Raise a 429 when ``key`` already used up ``rule``, without counting."""
-    if _active(rule) and not _limiter().test(_parse(rule), key):
+    """Raise a 429 when ``key`` already used up ``rule``, without counting.
+
+    Raises a 503 when the rate-limit storage (Redis) cannot be reached.
+    """
+    if not _active(rule):
+        return
+    try:
+        allowed = _limiter().test(_parse(rule), key)
+    except StorageError as error:
+        raise _unavailable(error) from error
+    if not allowed:
         raise _too_many(rule, key, message)
 
 
 def hit(rule: str, key: str, message: str) -> None:
-    """Count one use of ``rule`` for ``key``, raising a 429 when over it."""
-    if _active(rule) and not _limiter().hit(_parse(rule), key):
+    """Count one use of ``rule`` for ``key``, raising a 429 when over it.
+
+    Raises a 503 when the rate-limit storage (Redis) cannot be reached.
+    """
+    if not _active(rule):
+        return
+    try:
+        allowed = _limiter().hit(_parse(rule), key)
+    except StorageError as error:
+        raise _unavailable(error) from error
+    if not allowed:
         raise _too_many(rule, key, message)
 
 
 def count(rule: str, key: str) -> None:
     """Count one use of ``rule`` for ``key`` without raising."""
-    if _active(rule):
+    if not _active(rule):
+        return
+    try:
         _limiter().hit(_parse(rule), key)
+    except StorageError as error:
+        logger.warning("rate-limit storage failed: %s", error.storage_error)
 
 
 def reset() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import reflex as rx
 from reflex_base.event import EventSpec
 
+from streamchat import events
 from streamchat.db import session_scope
 from streamchat.errors import AppError
 from streamchat.models import User
@@ -129,6 +130,8 @@ class ChatState(AuthState):
                 if batch:
                     async with self:
                         self._apply(batch)
+                if any(event.type == events.RESYNC for event in batch):
+                    await self._catch_up()
         return True
 
     async def _catch_up(self) -> None:

@@ -1,6 +1,11 @@
 """The error envelope and the service endpoints every client relies on."""
 
 import httpx
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from streamchat.api.errors import install_error_handlers
 
 
 def test_unknown_api_path_is_json_404(client: httpx.Client) -> None:
@@ -34,3 +39,33 @@ def test_default_avatar_is_svg(client: httpx.Client, alice: object) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_pool_timeout_is_503_envelope() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/busy")
+    def busy() -> None:
+        raise sa.exc.TimeoutError("QueuePool limit reached")
+
+    response = TestClient(app).get("/busy")
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    assert response.headers["retry-after"] == "1"
+
+
+def test_unexpected_error_hides_traceback() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "secret internals" not in response.text

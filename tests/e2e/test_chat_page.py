@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 
+import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -151,3 +152,15 @@ def test_reconnect_shows_missed_once(new_page: OpenPage, site_url: str) -> None:
     expect(message(page, "after the drop")).to_have_count(1)
     expect(message(page, "while offline")).to_have_count(1)
     expect(message(page, "before the drop")).to_have_count(1)
+
+
+def test_ended_session_logs_page_out(new_page: OpenPage, site_url: str) -> None:
+    page = new_page()
+    register_in_page(page)
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+
+    response = httpx.get(f"{site_url}/logout", cookies=cookies)
+
+    assert response.status_code == 200
+    expect(page.locator(".auth-button")).to_be_visible()
+    expect(page.locator(".chat-input-wrapper")).to_have_count(0)
