@@ -3,8 +3,8 @@
 Starts the production build with ``scripts/serve`` on a temporary SQLite
 database, and a bare Starlette broadcast plus a bare FastAPI + SQLite handler
 as baselines. For each client count it connects simulated Reflex pages,
-``/ws/stream`` observers and bare WebSocket clients from this process, sends
-messages through REST and through the page's send event, and prints the
+``/ws/stream`` observers and bare WebSocket clients from this process. It
+sends messages through REST and through the page's send event. It prints the
 delivery latency, the server CPU per delivered update, the payload bytes per
 update, the resident memory per client, the missed messages and the rates.
 

@@ -27,7 +27,7 @@ CONNECT_TIMEOUT = 30.0
 
 
 class Tracker:
-    """Counts the clients that have each nonce and wakes who waits for all."""
+    """Counts the clients that have each nonce and signals when all have it."""
 
     def __init__(self) -> None:
         self.expected = 0
@@ -96,8 +96,8 @@ class ReflexBrowser(Receiver):
 
     It does what the compiled frontend does on load: open ``/_event`` with a
     random tab token, put the ``hydrate_and_load`` event into the CONNECT
-    packet, answer Engine.IO pings, and apply nothing: deltas are only read
-    for nonces.
+    packet and reply to Engine.IO pings. It applies no delta and only
+    searches them for nonces.
     """
 
     def __init__(self, port: int, cookie: str | None = None) -> None:

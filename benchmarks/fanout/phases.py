@@ -50,7 +50,7 @@ async def wait_idle(pid: int, limit: float = 60.0) -> None:
 
 @dataclass
 class PhaseResult:
-    """What the clients received during one phase and what it cost the server."""
+    """The deliveries of one phase and the server CPU time they cost."""
 
     messages: int
     clients: int

@@ -58,7 +58,9 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"{self.name} did not answer {path} in {STARTUP_TIMEOUT} s")
+        raise TimeoutError(
+            f"{self.name} did not respond on {path} within {STARTUP_TIMEOUT} s"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

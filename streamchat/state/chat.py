@@ -280,8 +280,7 @@ def _with_like(message: ChatMessage, result: dict[str, Any]) -> ChatMessage:
 async def _next_batch(subscription: Subscription) -> list[Event]:
     """Wait for events, up to IDLE_CHECK_SECONDS, and take all that queued."""
     if not subscription.queue.empty():
-        # Under load events are usually waiting, and a timer per listener
-        # and batch would cost more than the batch itself.
+        # Under load events are usually queued already, so no timer is needed.
         return subscription.drain()
     try:
         async with asyncio.timeout(IDLE_CHECK_SECONDS):
