@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -65,6 +65,27 @@ def get_engine() -> sa.Engine:
     url = get_settings().database_url
     logger.info("database: %s", sa.make_url(url).render_as_string(hide_password=True))
     return make_engine(url)
+
+
+# Ids are 64-bit signed integers in every supported database. A larger
+# number from a client can name no row, and SQLite's driver cannot even bind it.
+MAX_ID = 2**63 - 1
+
+RowT = TypeVar("RowT")
+
+
+def is_valid_id(value: object) -> bool:
+    """Tell whether ``value`` can be the id of a row."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    )
+
+
+def get_row(db: Session, model: type[RowT], row_id: object) -> RowT | None:
+    """Load the row of ``model`` with ``row_id``; None for any id no row can have."""
+    if not is_valid_id(row_id):
+        return None
+    return db.get(model, row_id)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ class AppError(Exception):
         self.message = message
         self.fields = fields
         self.retry_after = retry_after
+        self.headers: dict[str, str] = {}
 
     def to_body(self) -> dict[str, Any]:
         """Build the JSON body of the error envelope."""

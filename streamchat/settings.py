@@ -47,7 +47,11 @@ class Settings(BaseSettings):
     # An empty string turns that limit off.
     rate_limits_enabled: bool = True
     login_failures_per_account: str = "5 per 5 minutes"
-    login_failures_per_address: str = "20 per 5 minutes"
+    # Every login attempt from one address counts, successful ones included,
+    # because a count taken before the password check is what stops parallel
+    # guessing.
+    login_attempts_per_address: str = "30 per 5 minutes"
+    registrations_per_address: str = "10 per hour"
     chat_messages_per_user: str = "5 per 10 seconds"
 
     # The port the site listens on, and the origins its pages are served

@@ -18,6 +18,7 @@ os.environ.setdefault("STREAMCHAT_MEDIA_DIR", str(_run_dir / "media"))
 os.environ.setdefault("STREAMCHAT_BCRYPT_ROUNDS", "4")
 # Generous limits, so that only the tests of the limits meet them.
 os.environ.setdefault("STREAMCHAT_CHAT_MESSAGES_PER_USER", "1000 per second")
+os.environ.setdefault("STREAMCHAT_REGISTRATIONS_PER_ADDRESS", "")
 os.environ.pop("REDIS_URL", None)
 
 import httpx  # noqa: E402

@@ -22,7 +22,8 @@ class Account:
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         """Send an authenticated POST with the CSRF header."""
-        return self.http.post(path, headers={"X-CSRF-Token": self.csrf_token}, **kwargs)
+        headers = {"X-CSRF-Token": self.csrf_token, **kwargs.pop("headers", {})}
+        return self.http.post(path, headers=headers, **kwargs)
 
     def delete(self, path: str) -> httpx.Response:
         """Send an authenticated DELETE with the CSRF header."""
@@ -41,7 +42,8 @@ def register_account(
     """Register a fresh user over HTTP and return it logged in."""
     number = next(_numbers)
     name = name or f"user{number}"
-    email = f"{name.lower()}.{number}@example.com"
+    local = "".join(char for char in name.lower() if char.isascii() and char.isalnum())
+    email = f"{local or 'user'}.{number}@example.com"
     http = httpx.Client(base_url=base_url, timeout=30)
     response = http.post(
         "/register", json={"name": name, "email": email, "password": password}

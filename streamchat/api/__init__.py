@@ -1,7 +1,5 @@
 """The FastAPI app mounted into Reflex's backend: REST, /ws/stream and media."""
 
-from typing import Any
-
 import sqlalchemy as sa
 from fastapi import FastAPI
 
@@ -17,7 +15,7 @@ from streamchat.api import (
 )
 from streamchat.api.deps import SessionDep
 from streamchat.api.errors import install_error_handlers
-from streamchat.errors import AppError
+from streamchat.api.site import SecurityHeaders, add_fallbacks, add_offline_docs
 
 DESCRIPTION = (
     "The REST and WebSocket API of StreamChat. Errors always have the body "
@@ -29,8 +27,16 @@ DESCRIPTION = (
 
 def create_api() -> FastAPI:
     """Build the API app with every router and the error envelope."""
-    api = FastAPI(title="StreamChat API", version="1.0", description=DESCRIPTION)
+    api = FastAPI(
+        title="StreamChat API",
+        version="1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.add_middleware(SecurityHeaders)
     install_error_handlers(api)
+    add_offline_docs(api)
     for module in (auth, chat, tokens, notifications, users, videos, media, ws):
         api.include_router(module.router)
 
@@ -40,12 +46,5 @@ def create_api() -> FastAPI:
         db.exec(sa.select(1))  # type: ignore[call-overload]
         return {"status": "ok"}
 
-    @api.api_route(
-        "/api/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
-    def unknown_api_path(path: str) -> Any:
-        raise AppError(404, "not_found", f"There is no API endpoint at /api/{path}.")
-
+    add_fallbacks(api)
     return api

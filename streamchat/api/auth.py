@@ -62,9 +62,9 @@ def _session_response(request: Request, new: auth.NewSession, status: int) -> Re
     return response
 
 
-def _register(name: str, email: str, password: str) -> auth.NewSession:
+def _register(name: str, email: str, password: str, address: str) -> auth.NewSession:
     with session_scope(write=True) as db:
-        user = auth.register(db, name, email, password)
+        user = auth.register(db, name, email, password, address)
         return auth.start_session(db, user)
 
 
@@ -79,7 +79,10 @@ async def register(request: Request) -> Response:
     """Create an account and log it in, setting the session cookie."""
     check_origin(request)
     body = await read_json_or_form(request, RegisterRequest)
-    new = await run_in_threadpool(_register, body.name, body.email, body.password)
+    address = client_address(request)
+    new = await run_in_threadpool(
+        _register, body.name, body.email, body.password, address
+    )
     return _session_response(request, new, 201)
 
 

@@ -26,7 +26,7 @@ _STATUS_CODES = {
 
 def error_response(error: AppError) -> JSONResponse:
     """Render an AppError as its JSON response."""
-    headers = {}
+    headers = dict(error.headers)
     if error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(error.to_body(), status_code=error.status, headers=headers)

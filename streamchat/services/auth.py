@@ -15,12 +15,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
 from streamchat import events, realtime
+from streamchat.db import is_valid_id
 from streamchat.errors import AppError, validation_error
 from streamchat.models import AccessToken, LoginTicket, User, utcnow
 from streamchat.models import Session as LoginSession
 from streamchat.services import ratelimit
 from streamchat.settings import get_settings
-from streamchat.text import clean_text, normalize_password
+from streamchat.text import clean_name, clean_text, normalize_password
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _validate_registration(name: str, email: str, password: str) -> tuple[str, s
         errors["name"] = f"The name must be at most {NAME_MAX} characters."
     normalized_email = ""
     try:
-        checked = validate_email(clean_text(email), check_deliverability=False)
+        checked = validate_email(clean_text(email, "email"), check_deliverability=False)
         normalized_email = checked.normalized.lower()
     except EmailNotValidError:
         errors["email"] = "Enter a valid email address."
@@ -92,9 +93,17 @@ def _validate_registration(name: str, email: str, password: str) -> tuple[str, s
     return name, normalized_email
 
 
-def register(db: Session, name: str, email: str, password: str) -> User:
-    """Create an account, raising 400 for bad fields and 409 for taken ones."""
-    name, email = _validate_registration(clean_text(name), email, password)
+def register(db: Session, name: str, email: str, password: str, address: str) -> User:
+    """Create an account, raising 400 for bad fields and 409 for taken ones.
+
+    Each registration costs a bcrypt hash, so they are limited per address.
+    """
+    name, email = _validate_registration(clean_name(name), email, password)
+    ratelimit.hit(
+        get_settings().registrations_per_address,
+        f"register:{address}",
+        "Too many new accounts from this address. Try again later.",
+    )
     if db.exec(select(User).where(User.name_key == name.casefold())).first():
         raise _name_taken()
     if db.exec(select(User).where(User.email == email)).first():
@@ -129,23 +138,26 @@ def _email_taken() -> AppError:
 
 
 def authenticate(db: Session, email: str, password: str, address: str) -> User:
-    """Check credentials, with limits on failures per account and per address."""
+    """Check credentials, with limits on failures per account and per address.
+
+    Every attempt is counted before the password is checked, so parallel
+    requests cannot all pass the limit together. A successful login clears
+    the account's count, which therefore counts failures only.
+    """
     settings = get_settings()
-    email_key = clean_text(email).lower()
+    email_key = clean_text(email, "email").lower()
     account_key = f"login-account:{email_key}"
-    address_key = f"login-address:{address}"
     slow_down = "Too many failed logins. Wait a little and try again."
-    ratelimit.check(settings.login_failures_per_account, account_key, slow_down)
-    ratelimit.check(settings.login_failures_per_address, address_key, slow_down)
+    ratelimit.hit(settings.login_failures_per_account, account_key, slow_down)
+    ratelimit.hit(settings.login_attempts_per_address, f"login:{address}", slow_down)
 
     user = db.exec(select(User).where(User.email == email_key)).first()
     # An unknown email still costs one bcrypt check, so timing does not tell
     # which accounts exist.
     stored = user.password_hash if user else _dummy_hash(settings.bcrypt_rounds)
     if not verify_password(password, stored) or user is None:
-        ratelimit.count(settings.login_failures_per_account, account_key)
-        ratelimit.count(settings.login_failures_per_address, address_key)
         raise AppError(401, "invalid_credentials", INVALID_CREDENTIALS)
+    ratelimit.clear(settings.login_failures_per_account, account_key)
     if user.banned:
         raise AppError(403, "banned", "This account is banned.")
     return user
@@ -238,7 +250,7 @@ def redeem_login_ticket(db: Session, ticket: str) -> NewSession:
 
 def create_access_token(db: Session, user: User, name: str) -> tuple[AccessToken, str]:
     """Create a personal access token; the raw value is returned only here."""
-    name = clean_text(name)
+    name = clean_text(name, "name")
     if not name or len(name) > 100:
         raise validation_error(
             {"name": "Give the token a name of 1 to 100 characters."}
@@ -271,6 +283,8 @@ def list_access_tokens(db: Session, user: User) -> list[AccessToken]:
 
 def revoke_access_token(db: Session, user: User, token_id: int) -> None:
     """Delete one of the user's access tokens, raising 404 when it is not theirs."""
+    if not is_valid_id(token_id):
+        raise AppError(404, "not_found", "Access token not found.")
     result = db.exec(
         sa.delete(AccessToken).where(
             col(AccessToken.id) == token_id, col(AccessToken.user_id) == user.id

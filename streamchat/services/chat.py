@@ -1,16 +1,17 @@
 """Chat messages and likes: one implementation for the page, REST and sockets."""
 
 import logging
-import re
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from streamchat import events, realtime
+from streamchat.db import MAX_ID, get_row, is_valid_id
 from streamchat.errors import AppError, not_found, validation_error
 from streamchat.models import Like, Message, User, utcnow
 from streamchat.services import notifications, ratelimit
+from streamchat.services.mentions import mentioned_user_ids
 from streamchat.services.users import iso, public_user
 from streamchat.settings import get_settings
 from streamchat.text import clean_text
@@ -19,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 TEXT_MAX = 500
 LIMIT_MAX = 200
-MENTION = re.compile(r"@([^\s@]{1,50})")
 
 
 def message_public(
@@ -52,6 +52,9 @@ def list_messages(
     """
     if not 1 <= limit <= LIMIT_MAX:
         raise validation_error({"limit": f"limit must be from 1 to {LIMIT_MAX}."})
+    for name, cursor in (("before_id", before_id), ("after_id", after_id)):
+        if cursor is not None and not (cursor == 0 or is_valid_id(cursor)):
+            raise validation_error({name: f"{name} must be an id from 0 to {MAX_ID}."})
     if before_id is not None and after_id is not None:
         raise validation_error({"before_id": "Give before_id or after_id, not both."})
 
@@ -126,13 +129,10 @@ def post_message(db: Session, user_id: int, text: str) -> dict[str, Any]:
 
 
 def _notify_mentions(db: Session, author: User, message: Message) -> None:
-    keys = {name.casefold() for name in MENTION.findall(message.text)}
-    keys.discard(author.name_key)
-    if not keys:
+    ids = mentioned_user_ids(db, message.text, author.name_key)
+    if not ids:
         return
-    mentioned = db.exec(select(User.id).where(User.name_key.in_(keys))).all()  # type: ignore[attr-defined]
     text = f"{author.name} mentioned you: {message.text[:100]}"
-    ids = [uid for uid in mentioned if uid is not None]
     notifications.notify(
         db, ids, notifications.MENTION, text, f"/#message-{message.id}"
     )
@@ -150,7 +150,7 @@ def set_like(
     """
     if action not in ("like", "unlike"):
         raise validation_error({"action": 'action must be "like" or "unlike".'})
-    message = db.get(Message, message_id)
+    message = get_row(db, Message, message_id)
     if message is None or message.deleted:
         raise not_found("Message")
 
@@ -212,7 +212,7 @@ def _notify_like(db: Session, liker_id: int, message: Message) -> None:
 
 def delete_message(db: Session, user: User, message_id: int) -> None:
     """Hide a message; only its author or an admin may."""
-    message = db.get(Message, message_id)
+    message = get_row(db, Message, message_id)
     if message is None or message.deleted:
         raise not_found("Message")
     if message.user_id != user.id and not user.is_admin:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from streamchat import events, realtime
+from streamchat.db import is_valid_id
 from streamchat.models import Notification
 from streamchat.services.users import iso
 
@@ -65,6 +66,7 @@ def mark_read(db: Session, user_id: int, ids: list[int] | None) -> int:
     """Mark the given notifications, or all with ``ids=None``, as read."""
     query = sa.update(Notification).where(col(Notification.user_id) == user_id)
     if ids is not None:
+        ids = [row_id for row_id in ids if is_valid_id(row_id)]
         query = query.where(Notification.id.in_(ids))  # type: ignore[union-attr]
     result = db.exec(query.values(read=True))  # type: ignore[call-overload]
     db.commit()

@@ -92,12 +92,12 @@ def hit(rule: str, key: str, message: str) -> None:
         raise _too_many(rule, key, message)
 
 
-def count(rule: str, key: str) -> None:
-    """Count one use of ``rule`` for ``key`` without raising."""
+def clear(rule: str, key: str) -> None:
+    """Forget the uses of ``rule`` counted for ``key``."""
     if not _active(rule):
         return
     try:
-        _limiter().hit(_parse(rule), key)
+        _limiter().clear(_parse(rule), key)
     except StorageError as error:
         logger.warning("rate-limit storage failed: %s", error.storage_error)
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from streamchat.db import get_row
 from streamchat.errors import not_found
 from streamchat.models import User
 
@@ -37,7 +38,7 @@ def iso(moment: Any) -> str:
 
 def get_user(db: Session, user_id: int) -> User:
     """Load a user by id or raise a 404."""
-    user = db.get(User, user_id)
+    user = get_row(db, User, user_id)
     if user is None:
         raise not_found("User")
     return user

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from streamchat import events, realtime
-from streamchat.errors import not_found, validation_error
+from streamchat.db import get_row
+from streamchat.errors import AppError, not_found, validation_error
 from streamchat.models import User, Video
 from streamchat.services.users import iso, public_user
 from streamchat.services.video_files import (
@@ -49,15 +50,18 @@ def video_title(title: str | None, filename: str | None) -> str:
 
     The client's file name is only display text here; it never becomes a path.
     """
-    if title is not None and clean_text(title):
-        title = clean_text(title)
+    if title is not None and clean_text(title, "title"):
+        title = clean_text(title, "title")
         if len(title) > TITLE_MAX:
             message = f"The title must be at most {TITLE_MAX} characters."
             raise validation_error({"title": message})
         return title
     base = PurePosixPath((filename or "").replace("\\", "/")).name
-    stem = clean_text(base.rsplit(".", 1)[0] if "." in base[1:] else base)
-    return stem[:TITLE_MAX] or DEFAULT_TITLE
+    stem = base.rsplit(".", 1)[0] if "." in base[1:] else base
+    try:
+        return clean_text(stem, "title")[:TITLE_MAX] or DEFAULT_TITLE
+    except AppError:
+        return DEFAULT_TITLE
 
 
 def store_upload(
@@ -137,7 +141,7 @@ def current_video(db: Session) -> dict[str, Any] | None:
 
 def set_current_video(db: Session, video_id: int) -> dict[str, Any]:
     """Make an earlier video the current one again and tell every page."""
-    video = db.get(Video, video_id)
+    video = get_row(db, Video, video_id)
     if video is None:
         raise not_found("Video")
     owner = db.get(User, video.user_id)

@@ -17,11 +17,13 @@ from reflex_base.event import EventSpec
 
 from streamchat.db import session_scope
 from streamchat.errors import AppError
+from streamchat.i18n import LANGUAGES
 from streamchat.models import User
 from streamchat.services import auth
 from streamchat.services.users import avatar_url
 from streamchat.settings import get_settings
 from streamchat.state.errors import error_keys
+from streamchat.state.i18n import format_wait
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +112,9 @@ def _login(email: str, password: str, address: str) -> str:
         return auth.create_login_ticket(db, user)
 
 
-def _register(name: str, email: str, password: str) -> str:
+def _register(name: str, email: str, password: str, address: str) -> str:
     with session_scope(write=True) as db:
-        user = auth.register(db, name, email, password)
+        user = auth.register(db, name, email, password, address)
         return auth.create_login_ticket(db, user)
 
 
@@ -122,6 +124,8 @@ class AuthFormState(rx.State):
     modal_open: bool = False
     tab: str = "login"
     errors: dict[str, str] = {}
+    # The wait of a rate-limit error by language, filled into "{wait}".
+    wait_text: dict[str, str] = {}
     busy: bool = False
 
     @rx.event
@@ -161,16 +165,23 @@ class AuthFormState(rx.State):
         """Create the account, then let the browser redeem a login ticket."""
         fields = ("name", "email", "password")
         args = tuple(str(form.get(field, "")) for field in fields)
-        return await self._finish(_register, args, {}, "email")
+        address = self.router.session.client_ip
+        return await self._finish(_register, (*args, address), {}, "email")
 
     async def _finish(
         self, action: Any, args: tuple[str, ...], by_code: dict, field: str
     ) -> EventSpec | None:
         self.errors = {}
+        self.wait_text = {}
         try:
             ticket = await asyncio.to_thread(action, *args)
         except AppError as error:
             self.errors = error_keys(error, by_code, field)
+            if error.code == "rate_limited" and error.retry_after:
+                self.errors = {field: "auth.rate_limited_wait"}
+                self.wait_text = {
+                    lang: format_wait(lang, error.retry_after) for lang in LANGUAGES
+                }
             return None
         except Exception:
             logger.exception("login or registration failed")

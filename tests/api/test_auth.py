@@ -1,5 +1,8 @@
 """Registration, login, logout, sessions and CSRF over HTTP."""
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -219,7 +222,7 @@ def test_login_rate_limited_per_account(
 def test_login_rate_limited_per_address(
     client: httpx.Client, settings: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "login_failures_per_address", "4 per minute")
+    monkeypatch.setattr(settings, "login_attempts_per_address", "4 per minute")
     for number in range(4):
         response = client.post(
             "/login", json={"email": f"n{number}@example.com", "password": "wrong one"}
@@ -236,7 +239,7 @@ def test_login_rate_limited_per_address(
 def test_rate_limits_can_be_turned_off(
     client: httpx.Client, settings: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "login_failures_per_address", "2 per minute")
+    monkeypatch.setattr(settings, "login_attempts_per_address", "2 per minute")
     monkeypatch.setattr(settings, "rate_limits_enabled", False)
     for _ in range(4):
         response = client.post(
@@ -371,3 +374,89 @@ def test_revoked_token_rejected(api_url: str, alice: Account) -> None:
         )
     assert response.status_code == 401
     assert error_code(response) == "invalid_token"
+
+
+def test_parallel_wrong_passwords_stop_at_limit(
+    api_url: str, alice: Account, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "login_failures_per_account", "5 per minute")
+    body = {"email": alice.email, "password": "wrong guess"}
+
+    def attempt(_: int) -> int:
+        with httpx.Client(base_url=api_url, timeout=30) as http:
+            return http.post("/login", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=19) as pool:
+        statuses = list(pool.map(attempt, range(19)))
+
+    assert statuses.count(401) == 5
+    assert statuses.count(429) == 14
+
+
+def test_successful_login_clears_failure_count(
+    client: httpx.Client,
+    alice: Account,
+    settings: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(settings, "login_failures_per_account", "3 per minute")
+    wrong = {"email": alice.email, "password": "wrong one"}
+    right = {"email": alice.email, "password": alice.password}
+    for _ in range(2):
+        assert client.post("/login", json=wrong).status_code == 401
+
+    assert client.post("/login", json=right).status_code == 200
+
+    for _ in range(2):
+        assert client.post("/login", json=wrong).status_code == 401
+
+
+def test_registrations_limited_per_address(
+    client: httpx.Client, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "registrations_per_address", "2 per hour")
+    for number in range(2):
+        assert register(client, name=f"n{number}", email=f"n{number}@x.org").is_success
+
+    blocked = register(client, name="n9", email="n9@x.org")
+
+    assert blocked.status_code == 429
+    assert error_code(blocked) == "rate_limited"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["evil\u202egnp.exe", "a\u200bb", "tab\there", "nul\u0000byte", "line\nbreak"],
+)
+def test_register_rejects_hidden_characters_in_name(
+    client: httpx.Client, name: str
+) -> None:
+    response = register(client, name=name)
+
+    assert response.status_code == 400
+    assert "name" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("field", ["name", "email", "password"])
+def test_register_rejects_lone_surrogate(client: httpx.Client, field: str) -> None:
+    body = {"name": "sur", "email": "sur@example.com", "password": "long enough 1"}
+    raw = json.dumps(body).replace(body[field], "\\ud800" + body[field])
+
+    response = client.post(
+        "/register", content=raw, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+def test_login_rejects_lone_surrogate(client: httpx.Client, field: str) -> None:
+    body = {"email": "sur@example.com", "password": "long enough 1"}
+    raw = json.dumps(body).replace(body[field], "\\udfff" + body[field])
+
+    response = client.post(
+        "/login", content=raw, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 400

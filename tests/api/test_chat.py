@@ -175,3 +175,34 @@ def test_delete_unknown_message_not_found(alice: Account) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_post_message_rejects_lone_surrogate(alice: Account) -> None:
+    response = alice.post(
+        "/api/chat/messages",
+        content=b'{"text": "hi \\ud800"}',
+        headers={"content-type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert "text" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("text", ["a\u0000b", "bell\u0007", "esc\u001b[31m"])
+def test_post_message_rejects_control_characters(alice: Account, text: str) -> None:
+    response = alice.post("/api/chat/messages", json={"text": text})
+
+    assert response.status_code == 400
+    assert "text" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("text", ["\u2800", "\u3164\u3164", "\u115f\u1160", "\uffa0"])
+def test_post_message_rejects_blank_looking_text(alice: Account, text: str) -> None:
+    response = alice.post("/api/chat/messages", json={"text": text})
+
+    assert response.status_code == 400
+    assert "text" in response.json()["error"]["fields"]
+
+
+def test_post_message_keeps_newlines(alice: Account) -> None:
+    assert alice.say("line one\nline two")["text"] == "line one\nline two"

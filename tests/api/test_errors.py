@@ -1,6 +1,7 @@
 """The error envelope and the service endpoints every client relies on."""
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -69,3 +70,39 @@ def test_unexpected_error_hides_traceback() -> None:
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert "secret internals" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/api/health", "GET"),
+        ("POST", "/api/me", "GET"),
+        ("GET", "/api/chat/like", "POST"),
+        ("PUT", "/api/chat/messages/1", "DELETE"),
+        ("PUT", "/register", "POST"),
+        ("GET", "/login", "POST"),
+    ],
+)
+def test_wrong_method_is_405_envelope(
+    client: httpx.Client, method: str, path: str, allowed: str
+) -> None:
+    response = client.request(method, path)
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert allowed in response.headers["allow"]
+
+
+def test_docs_load_without_cdn(client: httpx.Client) -> None:
+    page = client.get("/docs")
+
+    assert page.status_code == 200
+    assert "cdn." not in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_responses_forbid_framing(client: httpx.Client) -> None:
+    response = client.get("/api/health")
+
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

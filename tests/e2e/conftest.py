@@ -73,7 +73,8 @@ def site_url() -> Iterator[str]:
         "STREAMCHAT_MEDIA_DIR": str(run_dir / "media"),
         "STREAMCHAT_BCRYPT_ROUNDS": "4",
         "STREAMCHAT_CHAT_MESSAGES_PER_USER": "1000 per second",
-        "STREAMCHAT_LOGIN_FAILURES_PER_ADDRESS": "",
+        "STREAMCHAT_LOGIN_ATTEMPTS_PER_ADDRESS": "",
+        "STREAMCHAT_REGISTRATIONS_PER_ADDRESS": "",
     }
     env.pop("REDIS_URL", None)
     log = run_dir / "serve.log"

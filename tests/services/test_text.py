@@ -2,7 +2,8 @@
 
 import pytest
 
-from streamchat.text import clean_text, normalize_password
+from streamchat.errors import AppError
+from streamchat.text import clean_name, clean_text, normalize_password
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,25 @@ def test_clean_text_trims_and_normalizes(raw: str, expected: str) -> None:
 
 def test_normalize_password_keeps_spaces() -> None:
     assert normalize_password(" cafe\u0301 ") == " caf\u00e9 "
+
+
+@pytest.mark.parametrize("raw", ["ab\u202ecd", "a\u200db", "x\u2066y"])
+def test_clean_name_rejects_hidden_characters(raw: str) -> None:
+    with pytest.raises(AppError) as error:
+        clean_name(raw)
+
+    assert error.value.status == 400
+    assert error.value.fields == {"name": "name contains invisible characters."}
+
+
+def test_clean_text_rejects_lone_surrogate() -> None:
+    with pytest.raises(AppError) as error:
+        clean_text("ok\ud800", "title")
+
+    assert error.value.fields is not None
+    assert "title" in error.value.fields
+
+
+def test_normalize_password_rejects_lone_surrogate() -> None:
+    with pytest.raises(AppError):
+        normalize_password("pass\udc00word")
