@@ -99,8 +99,11 @@ def message_list() -> rx.Component:
         rx.cond(
             ChatState.loaded,
             rx.cond(
-                ChatState.messages.length() > 0,
-                rx.foreach(ChatState.messages, message_row),
+                (ChatState.history.length() + ChatState.messages.length()) > 0,
+                rx.fragment(
+                    rx.foreach(ChatState.history, message_row),
+                    rx.foreach(ChatState.messages, message_row),
+                ),
                 rx.el.p(t("chat.empty"), class_name="chat-empty"),
             ),
             rx.el.p(t("chat.loading"), class_name="chat-loading", aria_busy="true"),

@@ -31,6 +31,7 @@ from streamchat.state.live import (
 )
 from streamchat.state.messages import (
     ChatMessage,
+    add_live,
     apply_events,
     ends_session,
     from_public,
@@ -78,6 +79,9 @@ def _delete(user_id: int, message_id: int) -> None:
 class ChatState(AuthState):
     """The messages this page shows and the chat actions of its user."""
 
+    # The page shows ``history``, the pages loaded from the database, followed
+    # by ``messages``, the newer ones that arrived live (at most LIVE_MAX).
+    history: list[ChatMessage] = []
     messages: list[ChatMessage] = []
     loaded: bool = False
     has_older: bool = False
@@ -93,6 +97,7 @@ class ChatState(AuthState):
         await self.resolve_user()
         if self.user_id != self._viewer_id:
             # The liked flags belong to another viewer, so load afresh.
+            self.history = []
             self.messages = []
             self.loaded = False
             self._viewer_id = self.user_id
@@ -132,7 +137,8 @@ class ChatState(AuthState):
 
     async def _catch_up(self) -> None:
         async with self:
-            last_id = self.messages[-1].id if self.loaded and self.messages else None
+            shown = [*self.history[-1:], *self.messages[-1:]]
+            last_id = shown[-1].id if self.loaded and shown else None
             viewer = self.user_id or None
             loaded = self.loaded
         if loaded and last_id is None:
@@ -146,10 +152,11 @@ class ChatState(AuthState):
         async with self:
             if not self.loaded or (last_id is not None and page["has_more"]):
                 # First load, or too much was missed: show the newest page.
-                self.messages = fetched
+                self.history = fetched
+                self.messages = []
                 self.has_older = page["has_more"] if "after_id" not in query else True
             else:
-                self.messages = merge(self.messages, fetched)
+                self._show_live(fetched)
             self.loaded = True
 
     def _apply(self, batch: list[Event]) -> None:
@@ -157,14 +164,34 @@ class ChatState(AuthState):
             if ends_session(event, self.user_id, self._session_id):
                 self.clear_identity()
                 self._viewer_id = 0
-        messages, trimmed = apply_events(self.messages, batch)
-        self.messages = messages
-        self.has_older = self.has_older or trimmed
+        history, live = _unproxied(self.history), _unproxied(self.messages)
+        self._assign(history, live, *apply_events(history, live, batch))
+
+    def _show_live(self, new: list[ChatMessage]) -> None:
+        history, live = _unproxied(self.history), _unproxied(self.messages)
+        self._assign(history, live, *add_live(history, live, new))
+
+    def _assign(
+        self,
+        old_history: list[ChatMessage],
+        old_live: list[ChatMessage],
+        history: list[ChatMessage],
+        live: list[ChatMessage],
+        trimmed: bool,
+    ) -> None:
+        # An assigned list is resent whole, so only changed lists are assigned.
+        if history is not old_history:
+            self.history = history
+        if live is not old_live:
+            self.messages = live
+        if trimmed:
+            self.has_older = True
 
     @rx.event
     async def load_older(self) -> AsyncIterator[EventSpec | None]:
         """Prepend the page of messages before the oldest one shown."""
-        if not self.messages or self.loading_older:
+        shown = [*self.history[:1], *self.messages[:1]]
+        if not shown or self.loading_older:
             return
         self.loading_older = True
         yield None
@@ -172,13 +199,13 @@ class ChatState(AuthState):
             page = await asyncio.to_thread(
                 _fetch,
                 limit=PAGE_SIZE,
-                before_id=self.messages[0].id,
+                before_id=shown[0].id,
                 viewer_id=self.user_id or None,
             )
         finally:
             self.loading_older = False
         older = [from_public(message) for message in page["messages"]]
-        self.messages = merge(self.messages, older)
+        self.history = merge(self.history, older)
         self.has_older = page["has_more"]
         yield restore_scroll_anchor()
 
@@ -197,7 +224,7 @@ class ChatState(AuthState):
             return rx.set_value("chat-input", text)
 
         self.send_error = ""
-        self.messages = merge(self.messages, [from_public(posted)])
+        self._show_live([from_public(posted)])
         return None
 
     @rx.event
@@ -205,7 +232,9 @@ class ChatState(AuthState):
         """Like the message, or take the like back when already liked."""
         if not self.is_logged_in:
             return
-        shown = next((m for m in self.messages if m.id == message_id), None)
+        shown = next(
+            (m for m in [*self.history, *self.messages] if m.id == message_id), None
+        )
         action = "unlike" if shown is not None and shown.liked else "like"
         try:
             result = await asyncio.to_thread(_like, self.user_id, message_id, action)
@@ -213,6 +242,10 @@ class ChatState(AuthState):
             self.action_error = error_keys(error, ACTION_ERRORS, "id")["id"]
             return
         self.action_error = ""
+        if any(m.id == message_id for m in self.history):
+            self.history = [
+                _with_like(m, result) if m.id == message_id else m for m in self.history
+            ]
         self.messages = [
             _with_like(m, result) if m.id == message_id else m for m in self.messages
         ]
@@ -228,7 +261,18 @@ class ChatState(AuthState):
             self.action_error = error_keys(error, ACTION_ERRORS, "id")["id"]
             return
         self.action_error = ""
+        self.history = [m for m in self.history if m.id != message_id]
         self.messages = [m for m in self.messages if m.id != message_id]
+
+
+def _unproxied(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Return the list inside Reflex's MutableProxy, for reading only.
+
+    Iterating the proxy of a list var wraps every item in a new proxy
+    (Reflex 0.10.1), which the listener would pay per message, per client,
+    per update. apply_events builds a new list and never mutates the items.
+    """
+    return getattr(messages, "__wrapped__", messages)
 
 
 def _with_like(message: ChatMessage, result: dict[str, Any]) -> ChatMessage:
@@ -237,8 +281,12 @@ def _with_like(message: ChatMessage, result: dict[str, Any]) -> ChatMessage:
 
 async def _next_batch(subscription: Subscription) -> list[Event]:
     """Wait for events, up to IDLE_CHECK_SECONDS, and take all that queued."""
+    if not subscription.queue.empty():
+        # Under load events are usually queued already, so no timer is needed.
+        return subscription.drain()
     try:
-        first = await asyncio.wait_for(subscription.get(), IDLE_CHECK_SECONDS)
+        async with asyncio.timeout(IDLE_CHECK_SECONDS):
+            first = await subscription.get()
     except TimeoutError:
         return []
     return [first, *subscription.drain()]

@@ -1,14 +1,19 @@
 """The chat list as the page keeps it, and how bus events change it."""
 
 import dataclasses
+import itertools
 from typing import Any
+
+import reflex as rx
 
 from streamchat import events
 from streamchat.realtime import Event
 
-# The page keeps at most this many messages; older ones are paged in again
-# with "show older" on request.
-KEPT_MAX = 300
+# The page keeps at most this many messages that arrived live; older ones are
+# paged in again with "show older" on request. Every live update resends the
+# whole live list to the browser, so its length is the main cost of a chat
+# message per open page.
+LIVE_MAX = 50
 
 
 @dataclasses.dataclass
@@ -23,6 +28,18 @@ class ChatMessage:
     author_id: int
     author_name: str
     author_avatar: str
+
+
+@rx.serializer
+def serialize_chat_message(message: ChatMessage) -> dict[str, Any]:
+    """Serialize a message for a state update: a copy of its field dict.
+
+    A live update sends the whole live list to the browser, so this runs once
+    per message, per open page, per update. Reflex 0.10.1's generic dataclass
+    path took about 2.7 times as long, timed on a list of 50 messages. The
+    fields are JSON values already.
+    """
+    return dict(message.__dict__)
 
 
 def from_public(message: dict[str, Any]) -> ChatMessage:
@@ -45,6 +62,9 @@ def merge(current: list[ChatMessage], new: list[ChatMessage]) -> list[ChatMessag
 
     A message already shown keeps its ``liked`` flag but takes the new count.
     """
+    if current and new and _ascending([current[-1], *new]):
+        # The live case: newer messages in order, so the list only grows.
+        return [*current, *new]
     by_id = {message.id: message for message in current}
     for message in new:
         shown = by_id.get(message.id)
@@ -54,10 +74,20 @@ def merge(current: list[ChatMessage], new: list[ChatMessage]) -> list[ChatMessag
     return [by_id[key] for key in sorted(by_id)]
 
 
+def _ascending(messages: list[ChatMessage]) -> bool:
+    return all(a.id < b.id for a, b in itertools.pairwise(messages))
+
+
 def apply_events(
-    current: list[ChatMessage], batch: list[Event]
-) -> tuple[list[ChatMessage], bool]:
-    """Apply public chat events; return the new list and whether it was trimmed."""
+    history: list[ChatMessage], live: list[ChatMessage], batch: list[Event]
+) -> tuple[list[ChatMessage], list[ChatMessage], bool]:
+    """Apply public chat events to the two lists of the page.
+
+    Return the new history, the new live list and whether messages left the
+    page, so that "show older" must offer them. A list that the batch does
+    not change is returned as the same object, so the caller can skip
+    assigning it and Reflex does not resend it.
+    """
     added: list[ChatMessage] = []
     likes: dict[int, int] = {}
     deleted: set[int] = set()
@@ -71,15 +101,41 @@ def apply_events(
         elif event.type == events.MESSAGE_DELETED:
             deleted.add(event.data["id"])
 
-    messages = merge(current, added) if added else list(current)
-    if likes or deleted:
-        messages = [
-            dataclasses.replace(m, likes=likes.get(m.id, m.likes))
-            for m in messages
-            if m.id not in deleted
-        ]
-    trimmed = len(messages) > KEPT_MAX
-    return messages[-KEPT_MAX:], trimmed
+    history = _changed(history, likes, deleted)
+    live = _changed(live, likes, deleted)
+    return add_live(history, live, added)
+
+
+def add_live(
+    history: list[ChatMessage], live: list[ChatMessage], new: list[ChatMessage]
+) -> tuple[list[ChatMessage], list[ChatMessage], bool]:
+    """Add messages newer than the history to the live list.
+
+    When the live list passes LIVE_MAX, its oldest messages leave the page,
+    and so does the whole history, so the page never shows a gap.
+    """
+    floor = history[-1].id if history else 0
+    fresh = [message for message in new if message.id > floor]
+    if not fresh:
+        return history, live, False
+    live = merge(live, fresh)
+    if len(live) <= LIVE_MAX:
+        return history, live, False
+    return [], live[-LIVE_MAX:], True
+
+
+def _changed(
+    messages: list[ChatMessage], likes: dict[int, int], deleted: set[int]
+) -> list[ChatMessage]:
+    if not (likes or deleted) or not any(
+        m.id in likes or m.id in deleted for m in messages
+    ):
+        return messages
+    return [
+        dataclasses.replace(m, likes=likes[m.id]) if m.id in likes else m
+        for m in messages
+        if m.id not in deleted
+    ]
 
 
 def ends_session(event: Event, user_id: int, session_id: int | None) -> bool:
