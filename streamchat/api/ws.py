@@ -51,7 +51,13 @@ async def stream_socket(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_POLICY)
         return
     await websocket.accept()
-    client = StreamClient(websocket, await run_in_threadpool(find_user, websocket))
+    try:
+        user, session_id = await run_in_threadpool(find_user, websocket)
+    except AppError as error:
+        await websocket.send_text(encode(error_frame(error.code, error.message)))
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    client = StreamClient(websocket, user, session_id)
     try:
         if await _greet(client):
             await _serve(client)
@@ -68,7 +74,11 @@ async def stream_socket(websocket: WebSocket) -> None:
 
 async def _greet(client: StreamClient) -> bool:
     """Read the hello frame and take the role; False when the socket must close."""
-    hello = await asyncio.wait_for(client.receive(), HELLO_TIMEOUT)
+    try:
+        hello = await asyncio.wait_for(client.receive(), HELLO_TIMEOUT)
+    except TimeoutError:
+        message = f"No hello frame came within {HELLO_TIMEOUT:.0f} seconds."
+        return await _refuse(client, "hello_timeout", message)
     if hello is None:
         return False
     if not isinstance(hello, dict) or hello.get("type") != "hello":

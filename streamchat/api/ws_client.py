@@ -36,15 +36,23 @@ PUBLIC_EVENTS = frozenset(
 )
 
 
-def find_user(websocket: WebSocket) -> User | None:
-    """Identify the client by ``?token=`` or by the session cookie."""
+def find_user(websocket: WebSocket) -> tuple[User | None, int | None]:
+    """Identify the client by ``?token=`` or by the session cookie.
+
+    Returns the user and, for a cookie, the id of its login session. Raises
+    a 401 for a ``?token=`` that is not a valid access token.
+    """
     token = websocket.query_params.get("token")
     with session_scope() as db:
         if token:
-            return auth.find_access_token_user(db, token)
+            user = auth.find_access_token_user(db, token)
+            if user is None:
+                message = "The access token is invalid or revoked."
+                raise AppError(401, "invalid_token", message)
+            return user, None
         cookie = websocket.cookies.get(get_settings().cookie_name)
         found = auth.find_session(db, cookie) if cookie else None
-        return found[0] if found else None
+        return (found[0], found[1].id) if found else (None, None)
 
 
 def error_frame(code: str, message: str) -> dict[str, Any]:
@@ -58,10 +66,14 @@ def encode(frame: dict[str, Any]) -> str:
 class StreamClient:
     """One /ws/stream connection after its handshake."""
 
-    def __init__(self, websocket: WebSocket, user: User | None) -> None:
+    def __init__(
+        self, websocket: WebSocket, user: User | None, session_id: int | None = None
+    ) -> None:
         settings = get_settings()
         self.websocket = websocket
         self.user = user
+        # The login session of a cookie; its end ends this socket too.
+        self.session_id = session_id
         self.role = "observer"
         self.close_code = 1000
         self.outbox = Outbox(
@@ -144,6 +156,16 @@ class StreamClient:
         with session_scope(write=True) as db:
             chat.set_like(db, self.user.id, message_id, str(frame.get("action")))
 
+    def _ends_here(self, event: Event) -> bool:
+        """Tell whether ``event`` ends this socket's login (a ban or a logout)."""
+        if event.type == events.USER_BANNED:
+            return True
+        return (
+            event.type == events.SESSION_ENDED
+            and self.session_id is not None
+            and event.data.get("session_id") == self.session_id
+        )
+
     async def forward_events(self) -> None:
         """Queue bus events for this client until the socket closes."""
         own_id = self.user.id if self.user else None
@@ -153,7 +175,8 @@ class StreamClient:
                 if event.user_id is not None:
                     if event.user_id != own_id:
                         continue
-                    if event.type == events.USER_BANNED:
+                    if self._ends_here(event):
+                        self.send(error_frame("session_ended", "Log in again."))
                         self.outbox.close(CLOSE_POLICY)
                     if event.type in (events.SESSION_ENDED, events.USER_BANNED):
                         continue

@@ -4,6 +4,7 @@ import asyncio
 import json
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 
@@ -107,5 +108,67 @@ def test_oversized_text_frame_closes_with_1009(api_url: str) -> None:
             await asyncio.wait_for(socket.recv(), 5)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 1009
+
+    asyncio.run(scenario())
+
+
+def test_socket_closes_when_its_session_logs_out(api_url: str, alice: Account) -> None:
+    cookie = alice.http.cookies["streamchat_session"]
+
+    async def scenario() -> None:
+        socket = await observe(
+            api_url, additional_headers={"Cookie": f"streamchat_session={cookie}"}
+        )
+        await asyncio.to_thread(alice.http.get, "/logout")
+        error = await next_of_type(socket, "error")
+        assert error["code"] == "session_ended"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 5)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+
+    asyncio.run(scenario())
+
+
+def test_other_session_logout_keeps_socket(api_url: str, alice: Account) -> None:
+    cookie = alice.http.cookies["streamchat_session"]
+    with httpx.Client(base_url=api_url) as other:
+        other.post("/login", json={"email": alice.email, "password": alice.password})
+
+        async def scenario() -> None:
+            socket = await observe(
+                api_url, additional_headers={"Cookie": f"streamchat_session={cookie}"}
+            )
+            await asyncio.to_thread(other.get, "/logout")
+            await socket.send(json.dumps({"type": "ping"}))
+            assert (await next_of_type(socket, "pong"))["type"] == "pong"
+            await socket.close()
+
+        asyncio.run(scenario())
+
+
+def test_invalid_token_rejected_on_socket(api_url: str) -> None:
+    async def scenario() -> None:
+        socket = await websockets.connect(ws_url(api_url) + "?token=sct_forged")
+        error = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        assert error["code"] == "invalid_token"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 5)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+
+    asyncio.run(scenario())
+
+
+def test_like_frame_with_bool_id_not_found(api_url: str, alice: Account) -> None:
+    token = alice.post("/api/tokens", json={"name": "bot"}).json()["token"]
+
+    async def scenario() -> None:
+        socket = await observe_url(ws_url(api_url) + f"?token={token}")
+        frame = {"type": "like", "message_id": True, "action": "like"}
+        await socket.send(json.dumps(frame))
+        error = await next_of_type(socket, "error")
+        assert error["code"] == "not_found"
+        await socket.close()
 
     asyncio.run(scenario())
