@@ -117,9 +117,13 @@ def site_database_url(site_url: str) -> str:
     return _site["database_url"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
+    """Debian's Chromium, headless, for one test module.
+
+    Playwright's sync API keeps an event loop running in the main thread while
+    it is open, so it must close before other modules call asyncio.run().
+    """
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
