@@ -20,13 +20,10 @@ def live_banner() -> rx.Component:
     return rx.cond(
         StreamState.live,
         rx.link(
-            rx.hstack(
-                live_badge(),
-                rx.text(t("stream.banner")),
-                rx.text(StreamState.title, weight="bold"),
-                rx.text(t("stream.banner_link")),
-                align="center",
-            ),
+            live_badge(),
+            rx.el.span(t("stream.banner")),
+            rx.el.strong(StreamState.title, class_name="live-banner-title"),
+            rx.el.span(t("stream.banner_link"), class_name="live-banner-link"),
             href="/watch",
             id="live-banner",
             class_name="live-banner",
@@ -84,14 +81,7 @@ def _broadcast_dialog() -> rx.Component:
 
 def live_player() -> rx.Component:
     """Build the live video with its title, LIVE badge and viewer count."""
-    return rx.vstack(
-        rx.hstack(
-            rx.cond(StreamState.live, live_badge()),
-            rx.heading(StreamState.title, size="5", id="stream-title"),
-            rx.text(t("stream.viewers")),
-            rx.text(StreamState.viewers, id="viewer-count"),
-            align="center",
-        ),
+    return rx.el.div(
         rx.el.video(
             id="live-player",
             auto_play=True,
@@ -100,12 +90,31 @@ def live_player() -> rx.Component:
             controls=True,
             class_name="live-player",
         ),
+        rx.el.div(
+            rx.cond(StreamState.live, live_badge()),
+            rx.el.h2(StreamState.title, id="stream-title", class_name="stream-title"),
+            rx.el.span(
+                t("stream.viewers"),
+                " ",
+                rx.el.span(StreamState.viewers, id="viewer-count"),
+                class_name="viewer-count",
+            ),
+            class_name="live-info",
+        ),
         rx.cond(
             StreamState.ended,
-            rx.text(t("stream.ended"), id="stream-ended", role="status"),
+            rx.el.p(
+                t("stream.ended"),
+                id="stream-ended",
+                role="status",
+                class_name="live-note",
+            ),
             rx.cond(
-                ~StreamState.live, rx.text(t("stream.offline"), id="stream-offline")
+                ~StreamState.live,
+                rx.el.p(
+                    t("stream.offline"), id="stream-offline", class_name="live-note"
+                ),
             ),
         ),
-        width="100%",
+        class_name="live-view",
     )

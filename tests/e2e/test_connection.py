@@ -39,10 +39,10 @@ def test_offline_notice_keeps_typed_text(new_page: OpenPage, site_url: str) -> N
     page.context.set_offline(False)
     expect(notice).to_have_count(0)
     expect(send).to_be_enabled()
-    register_account(site_url).say("posted after the reconnect")
-    expect(page.locator(".message-text", has_text="after the reconnect")).to_have_count(
-        1
-    )
+    # Other tests share the site, so the text must be unique to this test.
+    register_account(site_url).say("offline notice test: back online")
+    posted = page.locator(".message-text", has_text="offline notice test: back online")
+    expect(posted).to_have_count(1)
     expect(page.locator("#chat-input")).to_have_value("typed while offline")
     typed = page.locator(".message-text", has_text=re.compile("^typed while offline$"))
     expect(typed).to_have_count(0)
