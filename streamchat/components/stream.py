@@ -93,11 +93,14 @@ def live_player() -> rx.Component:
         rx.el.div(
             rx.cond(StreamState.live, live_badge()),
             rx.el.h2(StreamState.title, id="stream-title", class_name="stream-title"),
-            rx.el.span(
-                t("stream.viewers"),
-                " ",
-                rx.el.span(StreamState.viewers, id="viewer-count"),
-                class_name="viewer-count",
+            rx.cond(
+                StreamState.live,
+                rx.el.span(
+                    t("stream.viewers"),
+                    " ",
+                    rx.el.span(StreamState.viewers, id="viewer-count"),
+                    class_name="viewer-count",
+                ),
             ),
             class_name="live-info",
         ),
