@@ -31,8 +31,8 @@ def _reject_surrogates(value: str, field: str) -> None:
 def clean_text(value: str, field: str = "text") -> str:
     """Normalize ``value`` to NFC and trim white space and invisible characters.
 
-    Raises a 400 naming ``field`` when the text is not valid Unicode or holds
-    control characters other than newline and tab.
+    Raises a 400 naming ``field`` when the text is not valid Unicode or
+    contains control characters other than newline and tab.
     """
     _reject_surrogates(value, field)
     text = unicodedata.normalize("NFC", value)

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamchat.errors import AppError
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-# Paths of the API outside /api/, whose wrong methods must answer 405.
+# Paths of the API outside /api/, where a wrong method gets a 405.
 FIXED_PATHS = ("/register", "/login", "/logout", "/openapi.json")
 
 SECURITY_HEADERS = [
@@ -46,8 +46,8 @@ class SecurityHeaders:
 
 
 def _allowed_methods(api: FastAPI, path: str) -> set[str]:
-    # The OpenAPI schema is the public list of every documented route, also
-    # those added through routers, so it tells which methods a path has.
+    # The OpenAPI schema lists every documented route, including those added
+    # through routers, with the methods of each path.
     methods: set[str] = set()
     for template, operations in api.openapi()["paths"].items():
         regex, _, _ = compile_path(template)
@@ -56,7 +56,7 @@ def _allowed_methods(api: FastAPI, path: str) -> set[str]:
     return methods
 
 
-def _refuse(api: FastAPI, request: Request) -> Any:
+def _reject(api: FastAPI, request: Request) -> Any:
     allowed = _allowed_methods(api, request.url.path)
     if allowed:
         message = (
@@ -69,14 +69,14 @@ def _refuse(api: FastAPI, request: Request) -> Any:
 
 
 def add_fallbacks(api: FastAPI) -> None:
-    """Answer unknown API paths with 404 and wrong methods with 405.
+    """Return 404 for unknown API paths and 405 for wrong methods.
 
     Requests that match no route of this app fall through to the Reflex page,
-    which would answer with HTML, so API paths get explicit last routes.
+    which would respond with HTML, so API paths get explicit last routes.
     """
 
     async def fallback(request: Request) -> Any:
-        return _refuse(api, request)
+        return _reject(api, request)
 
     api.add_api_route(
         "/api/{path:path}", fallback, methods=ALL_METHODS, include_in_schema=False

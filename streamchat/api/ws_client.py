@@ -120,7 +120,7 @@ class StreamClient:
         self.close_code = CLOSE_TOO_BIG
 
     async def handle(self, frame: dict[str, Any]) -> None:
-        """Answer the text frames every role may send."""
+        """Handle the text frames that every role may send."""
         kind = frame.get("type")
         if kind == "ping":
             self.send({"type": "pong"})
