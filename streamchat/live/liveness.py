@@ -4,9 +4,9 @@ A Stream row is live while its ``ended_at`` is NULL, and normally only the
 process with the broadcaster's socket ends it. That process claims the
 broadcast every ``HEARTBEAT`` seconds in its viewer report on the bus. When a
 process dies, its row stays open, so the rule is: a process that has heard no
-claim on an open broadcast for ``ABANDONED_AFTER`` seconds, and has itself
-listened that long, ends it. With the in-process bus the process is alone, so
-a row it does not own was left open by an earlier run and ends that many
+claim on an open broadcast for ``ABANDONED_AFTER`` seconds, while it listened
+on a connected bus, ends it. With the in-process bus the process is alone,
+so a row it does not own was left open by an earlier run and ends that many
 seconds after the start.
 """
 
@@ -41,7 +41,12 @@ def keep(work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
 
 
 async def load_live(mirror: "Mirror") -> None:
-    """Read the live broadcast from the database, unless its broadcaster is here."""
+    """Read the live broadcast from the database, unless its broadcaster is here.
+
+    Claims that this process missed before the read do not count against
+    the broadcast, so its window to be claimed starts again.
+    """
+    mirror.listening_since = time.monotonic()
     try:
         found = await asyncio.to_thread(_find_live)
     except Exception:
@@ -59,24 +64,35 @@ def _find_live() -> dict[str, Any] | None:
 
 async def watch(mirror: "Mirror") -> None:
     """Report this process's viewers while a broadcast is live; end abandoned ones."""
-    started = time.monotonic()
     await load_live(mirror)
     while True:
         await asyncio.sleep(HEARTBEAT)
         if mirror.local_broadcast is None and mirror.live_broadcast is None:
             continue
         mirror.report()
+        if not _bus_connected():
+            # Claims cannot arrive while the bus is down.
+            mirror.listening_since = time.monotonic()
+            continue
         try:
-            await _end_if_abandoned(mirror, started)
+            await _end_if_abandoned(mirror)
         except Exception:
             logger.exception("cannot end an abandoned broadcast")
 
 
-async def _end_if_abandoned(mirror: "Mirror", started: float) -> None:
+def _bus_connected() -> bool:
+    # RedisBus sets its ``connected`` event while it listens to Redis; the
+    # in-process bus has none and is always connected.
+    connected = getattr(realtime.get_bus(), "connected", None)
+    return not isinstance(connected, asyncio.Event) or connected.is_set()
+
+
+async def _end_if_abandoned(mirror: "Mirror") -> None:
     live = mirror.live_broadcast
     if live is None or mirror.local_broadcast is not None:
         return
-    last_claim = max(started, mirror.counts.last_claim(live["id"]) or 0.0)
+    claimed = mirror.counts.last_claim(live["id"]) or 0.0
+    last_claim = max(mirror.listening_since, claimed)
     if time.monotonic() - last_claim < ABANDONED_AFTER:
         return
 

@@ -39,6 +39,9 @@ class Mirror:
         # Public state of the live broadcast, wherever its broadcaster is.
         self.live_broadcast: dict[str, Any] | None = None
         self.counts = ViewerCounts()
+        # ``time.monotonic()`` since when claims on the live broadcast reach
+        # this process: the last database read or bus reconnect.
+        self.listening_since = 0.0
         self._task: asyncio.Task[None] | None = None
         self._count_task: asyncio.Task[None] | None = None
         self._published_total: int | None = None
