@@ -13,6 +13,9 @@ ERROR = "error"
 # Sent by the bus after it lost events (Redis was unreachable): a subscriber
 # reloads what it shows from the database.
 RESYNC = "resync"
+# Between backend processes only: one process's viewer count, and the stream
+# id of the broadcast it holds, if any (see streamchat/live/viewers.py).
+VIEWER_REPORT = "viewer_report"
 
 # Events for one user only.
 SESSION_ENDED = "session_ended"

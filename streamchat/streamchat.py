@@ -5,6 +5,7 @@ import logging
 import reflex as rx
 
 from streamchat.api import create_api
+from streamchat.live.mirror import run_mirror
 from streamchat.pages.index import ON_LOAD, index
 from streamchat.pages.watch import add_watch_page
 from streamchat.realtime import run_bus
@@ -25,6 +26,7 @@ app = rx.App(
 # when the websocket drops. The chat panel shows its own translated notice.
 app.app_wraps.pop((5, "Overlay"), None)
 app.register_lifespan_task(run_bus)
+app.register_lifespan_task(run_mirror)
 app.register_lifespan_task(relay_video_changes)
 app.add_page(index, route="/", title="StreamChat", on_load=ON_LOAD)
 add_watch_page(app)

@@ -21,9 +21,20 @@ import sqlalchemy as sa
 POSTGRES_URL = os.environ.get(
     "STREAMCHAT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def port_range(variable: str, default: range) -> range:
+    """Read a range of ports such as ``3850-3859`` (both included) from the env."""
+    value = os.environ.get(variable)
+    if not value:
+        return default
+    first, _, last = value.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
 # Tests start their own redis-server on one of these ports, so they never
 # share channels, rate-limit counts or Reflex states with another run.
-REDIS_TEST_PORTS = range(3650, 3660)
+REDIS_TEST_PORTS = port_range("STREAMCHAT_TEST_REDIS_PORTS", range(3650, 3660))
 SERVER_START_TIMEOUT = 20.0
 
 

@@ -28,6 +28,7 @@ from streamchat.api.ws_client import (
     find_user,
 )
 from streamchat.errors import AppError
+from streamchat.live.mirror import get_mirror
 from streamchat.live.relay import get_relay
 from streamchat.services import streams
 from streamchat.settings import get_settings
@@ -115,12 +116,13 @@ async def _start_broadcast(client: StreamClient, hello: dict[str, Any]) -> None:
 
 async def _serve(client: StreamClient) -> None:
     """Run the client's reader, sender and event tasks until one of them ends."""
-    relay = get_relay()
+    relay, mirror = get_relay(), get_mirror()
+    mirror.ensure_running()
     client.send(
-        {"type": events.WELCOME, "role": client.role, "stream": relay.public_state()}
+        {"type": events.WELCOME, "role": client.role, "stream": mirror.public_state()}
     )
     if client.role == "viewer":
-        relay.add_viewer(client.outbox)
+        mirror.add_viewer(client.outbox)
     tasks = [
         asyncio.create_task(_read(client)),
         asyncio.create_task(client.outbox.run(client.websocket)),
@@ -133,7 +135,7 @@ async def _serve(client: StreamClient) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if client.role == "viewer":
-            relay.remove_viewer(client.outbox)
+            mirror.remove_viewer(client.outbox)
         elif client.role == "broadcaster":
             relay.disconnect(client)
 

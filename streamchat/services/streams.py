@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from streamchat.errors import AppError, validation_error
@@ -79,27 +80,35 @@ def start_stream(db: Session, user_id: int, title: str) -> tuple[Stream, User]:
 
 
 def end_stream(db: Session, stream_id: int) -> Stream | None:
-    """Mark a broadcast ended; return it, or None when it had already ended."""
-    stream = db.get(Stream, stream_id)
-    if stream is None or stream.ended_at is not None:
+    """Mark a broadcast ended; return it, or None when it had already ended.
+
+    The update is conditional, so when several processes end the same
+    broadcast at once exactly one of them gets the row back.
+    """
+    statement = (
+        update(Stream)
+        .where(col(Stream.id) == stream_id, col(Stream.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
+    ended = db.exec(statement)
+    db.commit()
+    if ended.rowcount != 1:
         return None
-    stream.ended_at = utcnow()
-    db.add(stream)
-    db.commit()
     logger.info("broadcast %s ended", stream_id)
-    return stream
+    return db.get(Stream, stream_id, populate_existing=True)
 
 
-def end_unfinished(db: Session) -> int:
-    """End broadcasts left open by a process that stopped; return how many."""
-    rows = db.exec(select(Stream).where(col(Stream.ended_at).is_(None))).all()
-    for stream in rows:
-        stream.ended_at = utcnow()
-        db.add(stream)
-    db.commit()
-    if rows:
-        logger.warning("ended %d broadcasts left open by an earlier run", len(rows))
-    return len(rows)
+def find_live(db: Session) -> tuple[Stream, User] | None:
+    """Return the newest broadcast that has not ended, and its broadcaster."""
+    stream = db.exec(
+        select(Stream)
+        .where(col(Stream.ended_at).is_(None))
+        .order_by(col(Stream.id).desc())
+    ).first()
+    if stream is None:
+        return None
+    user = db.get(User, stream.user_id)
+    return (stream, user) if user is not None else None
 
 
 def save_recording(

@@ -14,7 +14,7 @@ import reflex as rx
 from streamchat import events
 from streamchat.db import session_scope
 from streamchat.errors import AppError
-from streamchat.live.relay import get_relay
+from streamchat.live.mirror import get_mirror
 from streamchat.realtime import get_bus
 from streamchat.services import auth, streams
 from streamchat.settings import get_settings
@@ -73,7 +73,7 @@ class StreamState(rx.State):
     @rx.event
     async def load_stream(self) -> Any:
         """Load the broadcast and the user, and start the listener."""
-        self.apply_stream(get_relay().public_state())
+        self.apply_stream(get_mirror().public_state())
         self.user_name = await asyncio.to_thread(
             _find_user_name, self.router.headers.cookie, get_settings().cookie_name
         )

@@ -17,13 +17,14 @@ from pathlib import Path
 import httpx
 
 from streamchat.settings import PROJECT_ROOT
+from tests.backends import port_range
 
 # The first start runs the production build of the frontend, which takes
 # about half a minute here; the bound is generous for slower machines.
 START_TIMEOUT = 300.0
 STOP_TIMEOUT = 30.0
-BACKEND_PORTS = range(3600, 3640)
-NGINX_PORTS = range(3640, 3650)
+BACKEND_PORTS = port_range("STREAMCHAT_TEST_BACKEND_PORTS", range(3600, 3640))
+NGINX_PORTS = port_range("STREAMCHAT_TEST_NGINX_PORTS", range(3640, 3650))
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"
 
 

@@ -30,6 +30,7 @@ from alembic.config import Config  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from streamchat.api import create_api  # noqa: E402
+from streamchat.live.mirror import run_mirror  # noqa: E402
 from streamchat.realtime import get_bus  # noqa: E402
 from streamchat.settings import PROJECT_ROOT, get_settings  # noqa: E402
 
@@ -45,9 +46,10 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def bus_lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Start the event bus with the server, as the Reflex app does."""
+    """Start the event bus and the broadcast mirror, as the Reflex app does."""
     await get_bus().start()
-    yield
+    async with run_mirror():
+        yield
     await get_bus().stop()
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 from websockets.exceptions import InvalidStatus
 
+from streamchat import events, realtime
 from streamchat.db import session_scope
 from streamchat.live.relay import get_relay
 from streamchat.models import Stream, Video
@@ -268,6 +269,31 @@ def test_silent_broadcaster_ends_broadcast(
     assert next_event(observer, "stream_ended")["stream"]["live"] is False
     assert read_until_closed(broadcaster).rcvd is not None
     observer.close()
+
+
+def test_row_left_open_ends_unclaimed(stream_server: str, make_member) -> None:
+    caster = make_member()
+    with session_scope(write=True) as db:
+        left_open = Stream(user_id=caster.id, title="Left open")
+        db.add(left_open)
+        db.commit()
+        stream_id = left_open.id
+    observer, _ = join(stream_server, "observer")
+
+    # A resync makes the server read the live broadcast from the database,
+    # as it does when it starts.
+    realtime.publish(events.RESYNC, {})
+    listed = wait_until(lambda: httpx.get(f"{stream_server}/stream").json()["live"])
+    ended = next_event(observer, "stream_ended", limit=50)["stream"]
+    observer.close()
+
+    assert listed is True
+    assert ended["id"] == stream_id
+    assert ended["live"] is False
+    with session_scope() as db:
+        row = db.get(Stream, stream_id)
+        assert row is not None
+        assert row.ended_at is not None
 
 
 def test_media_folder_holds_only_videos(stream_server: str) -> None:
