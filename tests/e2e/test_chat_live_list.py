@@ -34,8 +34,9 @@ def test_live_overflow_survives_reconnect(new_page: OpenPage, site_url: str) -> 
     expect(page.locator(".load-older")).to_be_visible()
 
     page.context.set_offline(True)
-    expect(page.get_by_text("Cannot connect to server")).to_be_visible()
+    expect(page.locator("#connection-lost")).to_be_visible()
     page.context.set_offline(False)
+    expect(page.locator("#connection-lost")).to_have_count(0)
     poster.say("after the reconnect")
     expect(message(page, "after the reconnect")).to_have_count(1)
     expect(shown(page)).to_have_count(LIVE_MAX)
