@@ -42,6 +42,8 @@ SEND_EVENT = (
     ".streamchat___state___chat____chat_state.send_message"
 )
 LOGIN_USERS = 20
+PHASES = ("rest", "page", "flood", "burst", "logins")
+TARGETS = ("reflex", "observers", "bare")
 
 
 def parse_args() -> argparse.Namespace:
@@ -92,10 +94,24 @@ def parse_args() -> argparse.Namespace:
         "largest round and print where the time goes",
     )
     parser.add_argument(
+        "--phases",
+        nargs="+",
+        choices=PHASES,
+        default=PHASES,
+        help="phases to run in each round, in this order: " + ", ".join(PHASES),
+    )
+    parser.add_argument(
+        "--targets",
+        nargs="+",
+        choices=TARGETS,
+        default=TARGETS,
+        help="targets to measure in each round",
+    )
+    parser.add_argument(
         "--rest-seconds",
         type=float,
         default=5.0,
-        help="duration of each REST read comparison",
+        help="duration of each REST read comparison; 0 skips it",
     )
     return parser.parse_args()
 
@@ -129,11 +145,25 @@ class Run:
             headers=self.author.bearer(),
         )
         if response.status_code != 201:
-            raise RuntimeError(f"POST /api/chat/messages: {response.status_code}")
+            raise phases.SendFailed(response.status_code)
+
+    async def count_unstored(self, result: phases.PhaseResult) -> None:
+        """Count the phase's messages that the database does not hold.
+
+        A lost delivery of a stored message was lost on the way to the
+        client; one of an unstored message was never accepted.
+        """
+        response = await self.http.get(
+            f"{self.chat.url}/api/chat/messages", params={"limit": 200}
+        )
+        response.raise_for_status()
+        texts = " ".join(m["text"] for m in response.json()["messages"])
+        result.unstored = sum(nonce not in texts for nonce in result.nonces)
 
     async def post_bare(self, text: str) -> None:
         response = await self.http.post(f"{self.bare.url}/send", json={"text": text})
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise phases.SendFailed(response.status_code)
 
     async def log_in_all(self) -> None:
         async def log_in(user: User) -> None:
@@ -164,24 +194,33 @@ async def measure_reflex(run: Run, count: int, args: argparse.Namespace) -> dict
     async def send_from_page(text: str) -> None:
         await page.send_event(args.page_event, {"form": {"text": text}})
 
+    wanted = args.phases
     try:
-        rows["rest"] = await phases.one_at_a_time(
-            clients, pid, run.post_rest, args.messages
-        )
-        if args.page_event:
+        if "rest" in wanted:
+            rows["rest"] = await phases.one_at_a_time(
+                clients, pid, run.post_rest, args.messages
+            )
+        if "page" in wanted and args.page_event:
             rows["page"] = await phases.one_at_a_time(
                 clients, pid, send_from_page, args.messages
             )
-        profiler = None
-        if args.profile and count == max(args.clients):
-            profiler = Profiler(pid, run.workdir / f"profile-{count}.txt")
-            await asyncio.sleep(1.0)  # py-spy attaches to every process first
-        rows["flood"] = await phases.flood(clients, pid, run.post_rest, args.flood, 4)
-        if profiler:
-            profiler.stop()
-            rows["profile"] = summarize(profiler.output)
-        rows["burst"] = await phases.paced(clients, pid, run.post_rest, args.burst, 1.0)
-        if count == args.login_at:
+        if "flood" in wanted:
+            profiler = None
+            if args.profile and count == max(args.clients):
+                profiler = Profiler(pid, run.workdir / f"profile-{count}.txt")
+                await asyncio.sleep(1.0)  # py-spy attaches to every process first
+            rows["flood"] = await phases.flood(
+                clients, pid, run.post_rest, args.flood, 4
+            )
+            if profiler:
+                profiler.stop()
+                rows["profile"] = summarize(profiler.output)
+        if "burst" in wanted:
+            rows["burst"] = await phases.paced(
+                clients, pid, run.post_rest, args.burst, 1.0
+            )
+            await run.count_unstored(rows["burst"])
+        if "logins" in wanted and count == args.login_at:
             logins = asyncio.create_task(run.log_in_all())
             rows["logins"] = await phases.one_at_a_time(
                 clients, pid, run.post_rest, args.messages
@@ -204,12 +243,20 @@ async def measure_plain(
     rows["rss_per_client"] = (procstat.resident_bytes(server.pid) - before) / len(
         clients
     )
+    wanted = args.phases
     try:
-        rows["rest"] = await phases.one_at_a_time(
-            clients, server.pid, sender, args.messages
-        )
-        rows["flood"] = await phases.flood(clients, server.pid, sender, args.flood, 4)
-        rows["burst"] = await phases.paced(clients, server.pid, sender, args.burst, 1.0)
+        if "rest" in wanted:
+            rows["rest"] = await phases.one_at_a_time(
+                clients, server.pid, sender, args.messages
+            )
+        if "flood" in wanted:
+            rows["flood"] = await phases.flood(
+                clients, server.pid, sender, args.flood, 4
+            )
+        if "burst" in wanted:
+            rows["burst"] = await phases.paced(
+                clients, server.pid, sender, args.burst, 1.0
+            )
     finally:
         await close_all(clients)
     return rows
@@ -217,16 +264,19 @@ async def measure_plain(
 
 async def measure_round(run: Run, count: int, args: argparse.Namespace) -> dict:
     logger.info("round of %d clients, load average %s", count, procstat.load_average())
-    results = {"load": procstat.load_average()}
-    results["reflex"] = await measure_reflex(run, count, args)
-    observers: list[Receiver] = [StreamObserver(run.chat.port) for _ in range(count)]
-    results["observers"] = await measure_plain(
-        run, run.chat, observers, run.post_rest, args
-    )
-    bare_clients: list[Receiver] = [BareClient(run.bare.port) for _ in range(count)]
-    results["bare"] = await measure_plain(
-        run, run.bare, bare_clients, run.post_bare, args
-    )
+    results: dict = {"load": procstat.load_average()}
+    if "reflex" in args.targets:
+        results["reflex"] = await measure_reflex(run, count, args)
+    if "observers" in args.targets:
+        observers: list[Receiver] = [
+            StreamObserver(run.chat.port) for _ in range(count)
+        ]
+        results["observers"] = await measure_plain(
+            run, run.chat, observers, run.post_rest, args
+        )
+    if "bare" in args.targets:
+        bare: list[Receiver] = [BareClient(run.bare.port) for _ in range(count)]
+        results["bare"] = await measure_plain(run, run.bare, bare, run.post_bare, args)
     for row in report.round_rows(count, results):
         logger.info("%s", row)
     return results
@@ -262,7 +312,9 @@ async def main() -> None:
             for _ in range(60):  # history, so REST reads return full pages
                 await run.post_rest("Earlier message")
             # First, while no listener or socket of a round is still closing.
-            rest = await compare_rest(run, args.rest_seconds)
+            rest = None
+            if args.rest_seconds > 0:
+                rest = await compare_rest(run, args.rest_seconds)
             rounds = {
                 count: await measure_round(run, count, args) for count in args.clients
             }

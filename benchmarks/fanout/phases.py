@@ -11,6 +11,7 @@ import itertools
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 Sender = Callable[[str], Awaitable[None]]
 
 DELIVERY_TIMEOUT = 10.0
+# After a phase's deadline, deliveries still count as late (not lost) for up to
+# this many seconds more. A message that never arrives in that time is lost.
+LATE_GRACE = 60.0
 # Seconds to wait after the last delivery, so work still running for the
 # phase (frames being written, tasks finishing) lands in its CPU figure.
 SETTLE = 0.3
@@ -48,6 +52,14 @@ async def wait_idle(pid: int, limit: float = 60.0) -> None:
     logger.warning("server %d still busy after %.0f s", pid, limit)
 
 
+class SendFailed(Exception):
+    """A send that the server answered with an error status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"status {status}")
+        self.status = status
+
+
 @dataclass
 class PhaseResult:
     """The deliveries of one phase and the server CPU time they cost."""
@@ -55,11 +67,15 @@ class PhaseResult:
     messages: int
     clients: int
     latencies: list[float] = field(default_factory=list)
-    missed: int = 0
-    failed_sends: int = 0
+    late: int = 0
+    lost: int = 0
+    failed_sends: Counter[str] = field(default_factory=Counter)
     cpu_seconds: float = 0.0
     payload_bytes: int = 0
     elapsed: float = 0.0
+    nonces: list[str] = field(default_factory=list)
+    # Messages of the phase missing from the database, when the run checked.
+    unstored: int | None = None
 
     @property
     def delivered(self) -> int:
@@ -92,7 +108,10 @@ class Measurement:
         self.clients = clients
         self.pid = pid
         self.sent: dict[str, float] = {}
-        self.failed_sends = 0
+        self.completes: list[asyncio.Event] = []
+        self.failed_sends: Counter[str] = Counter()
+        # Set by the phase when it stops waiting; arrivals after it are late.
+        self.deadline = float("inf")
         TRACKER.expected = len(clients)
         self.cpu = procstat.cpu_seconds(pid)
         self.bytes = sum(client.payload_bytes for client in clients)
@@ -100,19 +119,31 @@ class Measurement:
     async def send(self, sender: Sender) -> asyncio.Event:
         nonce = next_nonce()
         complete = TRACKER.expect(nonce)
+        self.completes.append(complete)
         self.sent[nonce] = time.monotonic()
         try:
             await sender(f"Fan-out benchmark message {nonce}")
-        except (httpx.HTTPError, RuntimeError) as error:
-            # The message may still arrive, so it stays expected.
-            self.failed_sends += 1
+        except SendFailed as error:
+            self.failed_sends[str(error.status)] += 1
+            logger.warning("sending %s failed with status %d", nonce, error.status)
+        except httpx.HTTPError as error:
+            # The server may still store and publish the message, so it stays
+            # expected and counts as late or lost like any other.
+            self.failed_sends[type(error).__name__] += 1
             logger.warning("sending %s failed: %r", nonce, error)
         return complete
 
     async def finish(self) -> PhaseResult:
+        """Wait out the late deliveries, then count what arrived and when."""
+        if self.deadline == float("inf"):
+            self.deadline = time.monotonic()
+        grace_end = time.monotonic() + LATE_GRACE
+        for complete in self.completes:
+            await _wait(complete, max(0.0, grace_end - time.monotonic()))
         await asyncio.sleep(SETTLE)
         result = PhaseResult(len(self.sent), len(self.clients))
         result.failed_sends = self.failed_sends
+        result.nonces = list(self.sent)
         result.cpu_seconds = procstat.cpu_seconds(self.pid) - self.cpu
         result.payload_bytes = sum(c.payload_bytes for c in self.clients) - self.bytes
         last = max(self.sent.values(), default=0.0)
@@ -120,18 +151,21 @@ class Measurement:
             for nonce, sent_at in self.sent.items():
                 arrived = client.arrivals.get(nonce)
                 if arrived is None:
-                    result.missed += 1
-                else:
-                    result.latencies.append(arrived - sent_at)
-                    last = max(last, arrived)
+                    result.lost += 1
+                    continue
+                result.latencies.append(arrived - sent_at)
+                last = max(last, arrived)
+                if arrived > self.deadline:
+                    result.late += 1
         result.elapsed = last - min(self.sent.values(), default=last)
         logger.info(
-            "%d clients: p50 %.0f ms, p99 %.0f ms, max %.0f ms, %d missed, "
-            "%.0f µs CPU and %.0f bytes per update, %.1f messages/s",
+            "%d clients: p50 %.0f ms, p99 %.0f ms, max %.0f ms, %d late, %d lost, "
+            "sends failed %s, %.0f µs CPU and %.0f bytes per update, "
+            "%.1f messages/s",
             result.clients, result.percentile(0.5) * 1000,
             result.percentile(0.99) * 1000, result.percentile(1.0) * 1000,
-            result.missed, result.cpu_per_update * 1e6, result.bytes_per_update,
-            result.rate,
+            result.late, result.lost, dict(result.failed_sends),
+            result.cpu_per_update * 1e6, result.bytes_per_update, result.rate,
         )  # fmt: skip
         return result
 
@@ -155,6 +189,7 @@ async def one_at_a_time(
         complete = await measurement.send(sender)
         await _wait(complete, DELIVERY_TIMEOUT)
         await asyncio.sleep(pause)
+    measurement.deadline = time.monotonic()
     return await measurement.finish()
 
 
@@ -180,6 +215,7 @@ async def paced(
     deadline = time.monotonic() + DELIVERY_TIMEOUT + count * 0.2
     for complete in completes:
         await _wait(complete, max(0.0, deadline - time.monotonic()))
+    measurement.deadline = deadline
     return await measurement.finish()
 
 
@@ -203,6 +239,7 @@ async def flood(
     deadline = time.monotonic() + DELIVERY_TIMEOUT + count * 0.2
     for complete in completes:
         await _wait(complete, max(0.0, deadline - time.monotonic()))
+    measurement.deadline = deadline
     return await measurement.finish()
 
 

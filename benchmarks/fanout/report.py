@@ -8,7 +8,7 @@ from typing import Any
 from fanout.phases import PhaseResult
 
 HEADER = (
-    "| clients | target | phase | p50 ms | p99 ms | max ms | missed | "
+    "| clients | target | phase | p50 ms | p99 ms | max ms | late, lost | "
     "CPU µs/update | bytes/update | rate msg/s |\n"
     "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"
 )
@@ -38,9 +38,13 @@ def _row(count: int, target: str, phase: str, result: PhaseResult) -> str:
 
 
 def _missed(result: PhaseResult) -> str:
-    text = f"{result.missed} of {result.messages * result.clients}"
+    total = result.messages * result.clients
+    text = f"{result.late} late, {result.lost} lost of {total}"
     if result.failed_sends:
-        text += f" ({result.failed_sends} sends failed)"
+        reasons = ", ".join(f"{n}x {why}" for why, n in result.failed_sends.items())
+        text += f" (sends failed: {reasons})"
+    if result.unstored:
+        text += f" ({result.unstored} messages not stored)"
     return text
 
 
@@ -48,7 +52,7 @@ def round_rows(count: int, results: dict[str, Any]) -> list[str]:
     """Return the table rows of one round, one per target and phase."""
     rows = []
     for target in ("reflex", "observers", "bare"):
-        for phase, result in results[target].items():
+        for phase, result in results.get(target, {}).items():
             if isinstance(result, PhaseResult):
                 rows.append(_row(count, target, phase, result))
     return rows
@@ -59,9 +63,13 @@ def _ratio(numerator: float, denominator: float) -> str:
 
 
 def _ratios(count: int, rounds: dict[str, Any]) -> list[str]:
+    if not {"rest", "flood"} <= rounds.get("bare", {}).keys():
+        return []
     bare = rounds["bare"]["rest"]
     lines = []
     for target in ("reflex", "observers"):
+        if "rest" not in rounds.get(target, {}) or "flood" not in rounds[target]:
+            continue
         result = rounds[target]["rest"]
         flood, bare_flood = rounds[target]["flood"], rounds["bare"]["flood"]
         p50 = _ratio(result.percentile(0.5), bare.percentile(0.5))
@@ -76,7 +84,9 @@ def _ratios(count: int, rounds: dict[str, Any]) -> list[str]:
 
 
 def render(
-    rounds: dict[int, dict[str, Any]], rest: dict[str, Any], args: argparse.Namespace
+    rounds: dict[int, dict[str, Any]],
+    rest: dict[str, Any] | None,
+    args: argparse.Namespace,
 ) -> str:
     """Render every round, the ratios to the bare baseline and the REST reads."""
     lines = [
@@ -95,9 +105,11 @@ def render(
         "|---:|---|---|---|",
     ]
     for count, results in rounds.items():
-        targets = [results[t] for t in ("reflex", "observers", "bare")]
-        connect = ", ".join(f"{t['connect_s']:.1f}" for t in targets)
-        memory = ", ".join(f"{t['rss_per_client'] / 1024:.0f}" for t in targets)
+        targets = [results.get(t, {}) for t in ("reflex", "observers", "bare")]
+        connect = ", ".join(f"{t['connect_s']:.1f}" if t else "-" for t in targets)
+        memory = ", ".join(
+            f"{t['rss_per_client'] / 1024:.0f}" if t else "-" for t in targets
+        )
         lines.append(f"| {count} | {results['load']} | {connect} | {memory} |")
     lines += [
         "",
@@ -109,6 +121,8 @@ def render(
     ]
     for count, results in rounds.items():
         lines += _ratios(count, results)
+    if rest is None:
+        return "\n".join(lines)
     lines += [
         "",
         "GET /api/chat/messages?limit=50, 50 concurrent clients, "

@@ -8,6 +8,7 @@ merging by message id leaves no duplicates, also after a reconnect.
 
 import asyncio
 import dataclasses
+import functools
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,10 +31,12 @@ from streamchat.state.live import (
     release_listener,
 )
 from streamchat.state.messages import (
+    PAGE_SIZE,
     ChatMessage,
     add_live,
     apply_events,
     ends_session,
+    fetch_catch_up,
     from_public,
     merge,
 )
@@ -41,7 +44,6 @@ from streamchat.state.scroll import restore_scroll_anchor
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 50
 # A listener whose tab has gone notices it within this many seconds.
 IDLE_CHECK_SECONDS = 15.0
 SEND_ERRORS = {
@@ -139,24 +141,15 @@ class ChatState(AuthState):
         async with self:
             shown = [*self.history[-1:], *self.messages[-1:]]
             last_id = shown[-1].id if self.loaded and shown else None
-            viewer = self.user_id or None
-            loaded = self.loaded
-        if loaded and last_id is None:
-            query: dict[str, Any] = {"limit": PAGE_SIZE}
-        elif loaded:
-            query = {"after_id": last_id, "limit": chat.LIMIT_MAX}
-        else:
-            query = {"limit": PAGE_SIZE}
-        page = await asyncio.to_thread(_fetch, viewer_id=viewer, **query)
-        fetched = [from_public(message) for message in page["messages"]]
+            fetch = functools.partial(_fetch, viewer_id=self.user_id or None)
+        caught_up = await asyncio.to_thread(fetch_catch_up, fetch, last_id)
         async with self:
-            if not self.loaded or (last_id is not None and page["has_more"]):
-                # First load, or too much was missed: show the newest page.
-                self.history = fetched
+            if caught_up.replace:
+                self.history = caught_up.messages
                 self.messages = []
-                self.has_older = page["has_more"] if "after_id" not in query else True
+                self.has_older = caught_up.has_older
             else:
-                self._show_live(fetched)
+                self._show_live(caught_up.messages)
             self.loaded = True
 
     def _apply(self, batch: list[Event]) -> None:

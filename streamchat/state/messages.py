@@ -2,18 +2,25 @@
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
 
 from streamchat import events
 from streamchat.realtime import Event
+from streamchat.services.chat import LIMIT_MAX
 
 # The page keeps at most this many messages that arrived live; older ones are
 # paged in again with "show older" on request. Every live update resends the
 # whole live list to the browser, so its length is the main cost of a chat
 # message per open page.
 LIVE_MAX = 50
+# Messages in the newest page, which a page loads first and again after it
+# missed more than CATCH_UP_MAX messages.
+PAGE_SIZE = 50
+# A page that reconnects fetches at most this many missed messages at once.
+CATCH_UP_MAX = LIMIT_MAX
 
 
 @dataclasses.dataclass
@@ -136,6 +143,40 @@ def _changed(
         for m in messages
         if m.id not in deleted
     ]
+
+
+@dataclasses.dataclass
+class CatchUp:
+    """The messages a page fetched to catch up, and how it shows them.
+
+    With ``replace``, they are the newest page and replace what the page
+    shows. Without it, they are the messages after the newest one shown.
+    """
+
+    messages: list[ChatMessage]
+    replace: bool
+    has_older: bool
+
+
+def fetch_catch_up(
+    fetch: Callable[..., dict[str, Any]], last_id: int | None
+) -> CatchUp:
+    """Fetch what a page whose newest message is ``last_id`` has not seen.
+
+    ``fetch`` takes the query of ``chat.list_messages``. ``last_id`` None
+    means the page shows nothing yet. When more than CATCH_UP_MAX messages
+    are missing, the page gets the newest page instead, because the oldest
+    missed ones followed by live messages would leave a gap that "show
+    older" cannot fill.
+    """
+    if last_id is not None:
+        page = fetch(after_id=last_id, limit=CATCH_UP_MAX)
+        if not page["has_more"]:
+            missed = [from_public(message) for message in page["messages"]]
+            return CatchUp(missed, replace=False, has_older=False)
+    page = fetch(limit=PAGE_SIZE)
+    newest = [from_public(message) for message in page["messages"]]
+    return CatchUp(newest, replace=True, has_older=page["has_more"])
 
 
 def ends_session(event: Event, user_id: int, session_id: int | None) -> bool:

@@ -36,6 +36,7 @@ def test_live_overflow_survives_reconnect(new_page: OpenPage, site_url: str) -> 
     page.context.set_offline(True)
     expect(page.locator("#connection-lost")).to_be_visible()
     page.context.set_offline(False)
+    expect(page.locator("#connection-lost")).to_have_count(0)
     poster.say("after the reconnect")
     expect(message(page, "after the reconnect")).to_have_count(1)
     expect(shown(page)).to_have_count(LIVE_MAX)

@@ -8,10 +8,13 @@ from reflex_base.utils import format as reflex_format
 from streamchat import events
 from streamchat.realtime import Event
 from streamchat.state.messages import (
+    CATCH_UP_MAX,
     LIVE_MAX,
+    PAGE_SIZE,
     ChatMessage,
     add_live,
     apply_events,
+    fetch_catch_up,
     merge,
     serialize_chat_message,
 )
@@ -157,3 +160,56 @@ def test_serializer_output_is_a_copy() -> None:
     serialized["text"] = "changed"
 
     assert message.text == "text 9"
+
+
+class StoredMessages:
+    """A stand-in for chat.list_messages over messages 1 to ``count``."""
+
+    def __init__(self, count: int) -> None:
+        self.ids = list(range(1, count + 1))
+        self.queries: list[dict] = []
+
+    def __call__(self, limit: int, after_id: int | None = None) -> dict:
+        self.queries.append({"limit": limit, "after_id": after_id})
+        if after_id is None:
+            page = self.ids[-limit - 1 :]
+            has_more = len(page) > limit
+            page = page[-limit:]
+        else:
+            page = [i for i in self.ids if i > after_id][: limit + 1]
+            has_more = len(page) > limit
+            page = page[:limit]
+        return {"messages": [public(i) for i in page], "has_more": has_more}
+
+
+def test_catch_up_first_load_newest_page() -> None:
+    stored = StoredMessages(80)
+
+    caught_up = fetch_catch_up(stored, None)
+
+    assert [m.id for m in caught_up.messages] == list(range(31, 81))
+    assert caught_up.replace is True
+    assert caught_up.has_older is True
+
+
+def test_catch_up_fetches_missed_messages() -> None:
+    stored = StoredMessages(80)
+
+    caught_up = fetch_catch_up(stored, 70)
+
+    assert [m.id for m in caught_up.messages] == list(range(71, 81))
+    assert caught_up.replace is False
+    assert stored.queries == [{"limit": CATCH_UP_MAX, "after_id": 70}]
+
+
+def test_catch_up_too_many_missed_newest_page() -> None:
+    # Showing the oldest missed messages would leave the newer missed ones
+    # out for good: live messages follow and "show older" pages backwards.
+    stored = StoredMessages(10 + CATCH_UP_MAX + 100)
+
+    caught_up = fetch_catch_up(stored, 10)
+
+    newest = stored.ids[-PAGE_SIZE:]
+    assert [m.id for m in caught_up.messages] == newest
+    assert caught_up.replace is True
+    assert caught_up.has_older is True
