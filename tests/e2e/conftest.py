@@ -21,6 +21,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from streamchat.settings import PROJECT_ROOT
 
 PORTS = range(3300, 3350)
+# The production build stores the port of the server it was made for, so the
+# tests build in a folder of their own and leave a developer's site running
+# from .web alone.
+TEST_WEB_DIR = PROJECT_ROOT / ".web-test"
 STARTUP_TIMEOUT = 300.0
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -81,6 +85,7 @@ def site_url() -> Iterator[str]:
         "STREAMCHAT_CHAT_MESSAGES_PER_USER": "1000 per second",
         "STREAMCHAT_LOGIN_ATTEMPTS_PER_ADDRESS": "",
         "STREAMCHAT_REGISTRATIONS_PER_ADDRESS": "",
+        "REFLEX_WEB_WORKDIR": str(TEST_WEB_DIR),
     }
     env.pop("REDIS_URL", None)
     log = run_dir / "serve.log"

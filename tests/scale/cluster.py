@@ -139,6 +139,7 @@ def backend_env(
         # The frontend build stores the address of Reflex's socket, so every
         # process builds the same one: the public address, nginx here.
         "REFLEX_API_URL": public_url,
+        "REFLEX_WEB_WORKDIR": str(PROJECT_ROOT / ".web-test"),
         "STREAMCHAT_ORIGINS": json.dumps([public_url]),
         "STREAMCHAT_TRUSTED_PROXY_HOPS": "1",
         # Two processes x 2 workers x 10 connections stay well below the
