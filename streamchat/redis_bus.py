@@ -8,7 +8,7 @@ chunks travel the same way on a second channel, as raw bytes.
 
 Redis pub/sub keeps nothing for a listener that is away, so events published
 while Redis is unreachable are lost for the other processes. The bus then
-publishes ``events.RESYNC`` once Redis answers again, and subscribers reload
+publishes ``events.RESYNC`` once Redis is reachable again, and subscribers reload
 from the database, which always has every committed change.
 """
 
@@ -138,7 +138,9 @@ class RedisBus:
     def _send_resync(self) -> None:
         resync = json.dumps({"type": events.RESYNC, "data": {}, "user_id": None})
         self._client.publish(EVENTS_CHANNEL, self._origin + resync.encode())
-        logger.info("Redis answers again; %d events were not relayed", self._dropped)
+        logger.info(
+            "Redis is reachable again; %d events were not relayed", self._dropped
+        )
         self._dropped = 0
 
     async def _listen(self) -> None:

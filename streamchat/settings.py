@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     stream_silence_seconds: float = Field(default=20.0, gt=0)
     # Frames on /ws/stream above these sizes, in bytes, close that socket with
     # code 1009. Uvicorn closes frames above its own --ws-max-size (16 MiB by
-    # default) before this check sees them.
+    # default) before they reach this check.
     ws_max_binary_frame: int = Field(default=4 * 1024 * 1024, gt=0)
     ws_max_text_frame: int = Field(default=16 * 1024, gt=0)
     # Media bytes queued for one viewer. A viewer that falls further behind

@@ -53,7 +53,7 @@ async def wait_idle(pid: int, limit: float = 60.0) -> None:
 
 
 class SendFailed(Exception):
-    """A send that the server answered with an error status."""
+    """A send that the server rejected with an error status."""
 
     def __init__(self, status: int) -> None:
         super().__init__(f"status {status}")

@@ -5,7 +5,7 @@ whichever process the broadcaster is connected to, and passes it to the viewers 
 this process (audience.py). With the in-process bus the process reads back
 its own chunks, so one process and several run the same code.
 
-The Mirror also knows whether a broadcast is live, from the bus's
+The Mirror also tracks whether a broadcast is live, from the bus's
 stream_started and stream_ended events or from the database (liveness.py),
 and sums the viewer counts of all processes (viewers.py).
 """

@@ -30,7 +30,7 @@ def join_parts(parts: list[Path], target: Path) -> dict[str, Any]:
             offset = _copy_part(part, output, outputs, offset, facts)
     if not outputs or offset <= 0:
         target.unlink(missing_ok=True)
-        raise ValueError("the recording holds no media")
+        raise ValueError("the recording contains no media")
     facts["duration"] = round(offset, 3)
     facts["size"] = target.stat().st_size
     return facts

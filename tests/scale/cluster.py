@@ -81,7 +81,7 @@ class Backend:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        """Start the process and wait until its page and API answer."""
+        """Start the process and wait until its page and API respond."""
         env = {**os.environ, **self.env, "PORT": str(self.port)}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
