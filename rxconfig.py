@@ -14,6 +14,10 @@ config = rx.Config(
     state_manager_mode="redis" if settings.redis_url else "memory",
     cors_allowed_origins=settings.allowed_origins(),
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="dark", accent_color="violet")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

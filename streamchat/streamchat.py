@@ -17,7 +17,6 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(messag
 app = rx.App(
     api_transformer=create_api(),
     stylesheets=["/style.css"],
-    theme=rx.theme(appearance="dark", accent_color="violet"),
     # At the bottom right, toasts would cover the chat input; 76px clears the
     # sticky header on wide screens.
     toaster=rx.toast.provider(position="top-center", offset="76px"),
