@@ -9,7 +9,8 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 _run_dir = Path(tempfile.mkdtemp(prefix="streamchat-tests-"))
@@ -27,10 +28,12 @@ import sqlalchemy as sa  # noqa: E402
 import uvicorn  # noqa: E402
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from streamchat.api import create_api  # noqa: E402
 from streamchat.db import get_engine  # noqa: E402
+from streamchat.live.mirror import run_mirror  # noqa: E402
 from streamchat.realtime import run_bus  # noqa: E402
 from streamchat.services import ratelimit  # noqa: E402
 from streamchat.settings import PROJECT_ROOT, Settings, get_settings  # noqa: E402
@@ -96,6 +99,13 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     return get_settings()
 
 
+@asynccontextmanager
+async def api_lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Start the event bus and the broadcast mirror, as the Reflex app does."""
+    async with run_bus(), run_mirror():
+        yield
+
+
 class _Server(uvicorn.Server):
     def install_signal_handlers(self) -> None:
         pass
@@ -105,7 +115,7 @@ class _Server(uvicorn.Server):
 def api_url(migrated_database: str) -> Iterator[str]:
     """Serve the REST and WebSocket API over real HTTP on a free port."""
     app = create_api()
-    app.router.lifespan_context = lambda _app: run_bus()
+    app.router.lifespan_context = api_lifespan
     port = free_port()
     server = _Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

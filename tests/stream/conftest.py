@@ -1,86 +1,26 @@
-"""Fixtures of the broadcast tests: a migrated database and a live API server.
+"""Fixtures of the broadcast tests: the shared API server and its members.
 
-The environment is set before StreamChat's settings are first read, so the
-run uses its own database file and media folder.
+The root conftest sets the environment (database, media folder, bcrypt work
+factor) before StreamChat's settings are first read.
 """
 
 import itertools
-import os
-import socket
-import tempfile
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-_run_dir = Path(tempfile.mkdtemp(prefix="streamchat-stream-tests-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_run_dir / 'test.db'}")
-os.environ.setdefault("STREAMCHAT_MEDIA_DIR", str(_run_dir / "media"))
-os.environ.setdefault("STREAMCHAT_BCRYPT_ROUNDS", "4")
-os.environ.pop("REDIS_URL", None)
+import httpx
+import pytest
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
-import uvicorn  # noqa: E402
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-
-from streamchat.api import create_api  # noqa: E402
-from streamchat.live.mirror import run_mirror  # noqa: E402
-from streamchat.realtime import get_bus  # noqa: E402
-from streamchat.settings import PROJECT_ROOT, get_settings  # noqa: E402
+from streamchat.settings import get_settings
 
 _numbers = itertools.count(1)
 
 
-def free_port() -> int:
-    """Ask the kernel for a free TCP port on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def bus_lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Start the event bus and the broadcast mirror, as the Reflex app does."""
-    await get_bus().start()
-    async with run_mirror():
-        yield
-    await get_bus().stop()
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
-def stream_server() -> Iterator[str]:
-    """Serve the API on a free port over a database built by Alembic."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-    app = create_api()
-    app.router.lifespan_context = bus_lifespan
-    port = free_port()
-    get_settings().port = port
-    server = _Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test API server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def stream_server(api_url: str) -> str:
+    """The shared test server: one process runs one bus and one broadcast mirror."""
+    return api_url
 
 
 @dataclass
