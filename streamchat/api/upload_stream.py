@@ -24,7 +24,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 @dataclass
 class ReceivedUpload:
-    """What the form contained besides the file's bytes."""
+    """The form fields sent beside the file's bytes."""
 
     filename: str | None = None
     title: str | None = None

@@ -79,16 +79,16 @@ async def _greet(client: StreamClient) -> bool:
         hello = await asyncio.wait_for(client.receive(), HELLO_TIMEOUT)
     except TimeoutError:
         message = f"No hello frame came within {HELLO_TIMEOUT:.0f} seconds."
-        return await _refuse(client, "hello_timeout", message)
+        return await _reject(client, "hello_timeout", message)
     if hello is None:
         return False
     if not isinstance(hello, dict) or hello.get("type") != "hello":
-        return await _refuse(
+        return await _reject(
             client, "hello_required", 'Send {"type": "hello", "role": ...} first.'
         )
     role = hello.get("role")
     if role not in ROLES:
-        return await _refuse(
+        return await _reject(
             client, "invalid_role", f"The role must be one of {', '.join(ROLES)}."
         )
     client.role = str(role)
@@ -96,11 +96,11 @@ async def _greet(client: StreamClient) -> bool:
         try:
             await _start_broadcast(client, hello)
         except AppError as error:
-            return await _refuse(client, error.code, error.message)
+            return await _reject(client, error.code, error.message)
     return True
 
 
-async def _refuse(client: StreamClient, code: str, message: str) -> bool:
+async def _reject(client: StreamClient, code: str, message: str) -> bool:
     """Send an error directly, since the sender task is not running yet."""
     await client.websocket.send_text(encode(error_frame(code, message)))
     client.close_code = CLOSE_POLICY

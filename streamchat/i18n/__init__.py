@@ -1,7 +1,7 @@
 """The interface text in Russian and English, one catalogue for the whole UI.
 
 Each feature keeps its strings in a module of this package with a
-``MESSAGES`` dict of ``key: (russian, english)``; every such module is found
+``MESSAGES`` dict of ``key: (russian, english)``. Every such module is found
 and merged here, so features add text without touching each other's files.
 """
 

@@ -189,7 +189,7 @@ def _insert_like(db: Session, user_id: int, message_id: int) -> bool:
         .returning(col(Like.id))
     )
     # SQLAlchemy adds RETURNING to this insert on PostgreSQL, and rowcount is
-    # then -1, so the returned row tells whether the insert happened.
+    # then -1, so the returned row shows whether the insert happened.
     return db.exec(statement).first() is not None  # type: ignore[call-overload]
 
 

@@ -4,7 +4,7 @@ MediaRecorder's WebM has no duration and no index (Cues), so browsers cannot
 seek in it, and a broadcaster that reconnects starts a new file whose
 timestamps begin at zero again. The parts are therefore copied packet by
 packet, without decoding, into one file whose timestamps continue across
-parts; the muxer writes the duration and the Cues.
+parts. The muxer then writes the duration and the Cues.
 """
 
 import logging

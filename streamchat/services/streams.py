@@ -116,7 +116,7 @@ def save_recording(
 ) -> Video | None:
     """Create the replay's Video row and link it to its broadcast.
 
-    ``facts`` holds ``size`` and, when known, ``duration``, ``width`` and
+    ``facts`` contains ``size`` and, when known, ``duration``, ``width`` and
     ``height``. The video does not become the current one.
     """
     stream = db.get(Stream, stream_id)

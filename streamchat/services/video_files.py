@@ -165,7 +165,7 @@ class UploadSink:
 
 @dataclass(frozen=True)
 class Probe:
-    """What decoding the start of a video found."""
+    """The facts found by decoding the start of a video."""
 
     duration: float | None
     width: int

@@ -5,7 +5,7 @@ size holding Info and Tracks, then Clusters, usually also of unknown size.
 The parser reads element ids and sizes as bytes arrive in chunks of any size,
 and returns the same bytes in order as pieces: first the initialization
 segment (everything before the first Cluster), then media. A piece that starts
-a Cluster says whether the Cluster begins with a key frame, so a late viewer
+a Cluster records whether the Cluster begins with a key frame, so a late viewer
 can start there. It never copies or rewrites media payloads.
 
 Element ids and the SimpleBlock layout follow the Matroska specification

@@ -69,7 +69,7 @@ class AuthState(rx.State):
 
     @rx.var
     def is_logged_in(self) -> bool:
-        """Whether a user is logged in on this page."""
+        """Tell whether a user is logged in on this page."""
         return self.user_id > 0
 
     async def resolve_user(self) -> None:

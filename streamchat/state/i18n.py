@@ -24,12 +24,12 @@ class I18nState(rx.State):
 
     @rx.var
     def t(self) -> dict[str, str]:
-        """Every catalogue text in the current language, by key."""
+        """Return every catalogue text in the current language, by key."""
         return CATALOGUE.get(self.lang) or CATALOGUE[DEFAULT_LANGUAGE]
 
     @rx.var
     def current_lang(self) -> str:
-        """The current language code, ``ru`` or ``en``."""
+        """Return the current language code, ``ru`` or ``en``."""
         return self.lang if self.lang in LANGUAGES else DEFAULT_LANGUAGE
 
     @rx.event

@@ -90,7 +90,7 @@ async def _like_everywhere(
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
 
         async def like(liker: Account, url: str) -> httpx.Response:
-            # A 503 says the server was too busy to take the request, so a
+            # A 503 means the server was too busy to take the request, so a
             # client sends it again; likes are idempotent.
             for _ in range(5):
                 response = await client.post(

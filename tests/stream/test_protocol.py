@@ -236,7 +236,7 @@ def test_broadcaster_resumes_within_grace(
     for chunk in recorder_chunks:
         first.send(chunk)
     first.close()
-    # Reconnect only once the server has read the first socket to its end; a
+    # Reconnect only once the server has read the first socket to its end. A
     # broadcaster that connects while the old socket is still open takes over
     # and cuts the old one off.
     assert wait_until(lambda: get_relay().broadcast.owner is None)
